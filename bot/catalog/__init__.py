@@ -1,0 +1,18 @@
+"""Catalog: understanding product questions and searching the shop's products."""
+
+from bot.catalog.query import ProductQuery, QueryParser
+from bot.catalog.search import ProductHit, SearchResult, search_products
+from bot.catalog.service import find_products, parser_for
+from bot.catalog.vocabulary import Vocabulary, load_vocabulary
+
+__all__ = [
+    "ProductHit",
+    "ProductQuery",
+    "QueryParser",
+    "SearchResult",
+    "Vocabulary",
+    "find_products",
+    "load_vocabulary",
+    "parser_for",
+    "search_products",
+]

@@ -1,0 +1,173 @@
+"""Query understanding for product questions, with spaCy and fuzzy matching.
+
+A blank English pipeline with the lookup lemmatizer (spacy-lookups-data) gives
+lemmas ("shoes" -> "shoe", "running" -> "run"); phrase matchers built from the
+catalog's own words find categories, brands and colours; rapidfuzz corrects
+typos against the same words; price and size expressions are parsed apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import spacy
+from rapidfuzz import fuzz, process
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Span
+from spacy.util import filter_spans
+
+from bot.catalog.prices import parse_price
+from bot.catalog.vocabulary import Vocabulary
+
+_SIZE_WORDS = {"small": "S", "medium": "M", "large": "L", "extra large": "XL", "x large": "XL"}
+_SIZE_PATTERNS = (
+    re.compile(r"\bsize\s*(?:eu\s*|us\s*|uk\s*)?(\d{2}(?:[.,]5)?|xxs|xs|s|m|l|xl|xxl|extra large|small|medium|large)\b", re.I),
+    re.compile(r"\b(\d{2})\s*(?:waist|w)\b", re.I),
+    re.compile(r"\bw(\d{2})\b", re.I),
+    re.compile(r"\b(xxs|xs|xl|xxl)\b", re.I),
+    re.compile(r"\bin (small|medium|large|extra large)\b", re.I),
+)
+_CHEAP = {"cheap", "cheapest", "budget", "affordable", "inexpensive", "cheaper", "lowest"}
+_TOP = {"best", "top", "popular", "rated", "bestselling", "bestseller"}
+# Words that carry no product meaning in a shop question.
+_FILLER = {
+    "show", "find", "want", "need", "look", "looking", "have", "got", "buy", "get", "something",
+    "anything", "pair", "pairs", "please", "pls", "plz", "size", "price", "dollar", "dollars", "buck",
+    "bucks", "euro", "euros", "product", "products", "item", "items", "stuff", "thing", "things",
+    "hi", "hello", "hey", "store", "shop", "sell", "selling", "stock", "available", "recommend",
+    "option", "options", "new", "good", "nice", "like", "would", "could", "one", "ones", "kind",
+    "also", "maybe", "really", "u", "ya", "yo", "lol", "thanks", "thank", "search", "searching",
+    "cost", "costs", "money", "usd", "eur", "gbp", "rated", "color", "colour", "under", "less",
+    "more", "than", "between", "around", "about", "max", "min", "waist", "man", "men", "mens",
+    "woman", "women", "womens", "kid", "kids", "unisex", "sale", "carry", "stuffs", "much",
+} | _CHEAP | _TOP
+
+
+@dataclass(frozen=True)
+class ProductQuery:
+    """What a visitor asked for, in catalog terms."""
+
+    text: str
+    categories: tuple[str, ...] = ()
+    brands: tuple[str, ...] = ()
+    colors: tuple[str, ...] = ()
+    sizes: tuple[str, ...] = ()
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    keywords: tuple[str, ...] = ()
+    sort: str = "relevance"  # relevance | price | rating
+    corrections: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing in the text names a product, filter or keyword."""
+        return not (
+            self.categories or self.brands or self.colors or self.sizes or self.keywords
+            or self.price_min is not None or self.price_max is not None
+        )
+
+
+def _size_value(raw: str) -> str:
+    raw = raw.lower().replace(",", ".")
+    return _SIZE_WORDS.get(raw, raw.upper())
+
+
+class QueryParser:
+    """Parses visitor text into a ``ProductQuery``; build once per vocabulary."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocab = vocabulary
+        self.nlp = spacy.blank("en")
+        self.nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        self.nlp.initialize()
+        self._labels: dict[str, dict[str, object]] = {
+            "category": dict(vocabulary.categories),
+            "brand": dict(vocabulary.brands),
+            "color": dict(vocabulary.colors),
+        }
+        self._lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._lemma = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
+        for label, terms in self._labels.items():
+            docs = list(self.nlp.pipe(sorted(terms)))
+            self._lower.add(label, docs)
+            self._lemma.add(label, docs)
+        words: set[str] = set()
+        for terms in self._labels.values():
+            for term in terms:
+                words.update(w for w in re.split(r"[\s\-]+", term) if len(w) >= 4)
+        self._words = sorted(words)
+
+    def _correct(self, text: str) -> tuple[str, dict[str, str]]:
+        """Replace misspelt words by the catalog word they most resemble."""
+        corrections: dict[str, str] = {}
+        out: list[str] = []
+        for token in self.nlp.make_doc(text):
+            word = token.lower_
+            candidate = None
+            if token.is_alpha and len(word) >= 4 and not token.is_stop and word not in self._words:
+                cutoff = 85 if len(word) <= 5 else 80
+                hit = process.extractOne(word, self._words, scorer=fuzz.ratio, score_cutoff=cutoff)
+                if hit and word not in _FILLER:
+                    candidate = hit[0]
+            if candidate:
+                corrections[token.text] = candidate
+                out.append(candidate + token.whitespace_)
+            else:
+                out.append(token.text_with_ws)
+        return "".join(out), corrections
+
+    def parse(self, text: str) -> ProductQuery:
+        """Understand ``text`` as a product question."""
+        lowered = " ".join(text.lower().split())
+        price = parse_price(lowered)
+        rest = lowered
+        if price:
+            rest = lowered[: price.span[0]] + " " + lowered[price.span[1]:]
+        sizes: list[str] = []
+        for pattern in _SIZE_PATTERNS:
+            for match in pattern.finditer(rest):
+                value = _size_value(match.group(1))
+                if value.lower() in self.vocab.sizes or not self.vocab.sizes:
+                    sizes.append(value)
+            rest = pattern.sub(" ", rest)
+        corrected, corrections = self._correct(rest)
+        doc = self.nlp(corrected)
+        matches = [*self._lower(doc), *self._lemma(doc)]
+        spans = filter_spans([Span(doc, start, end, label=label) for label, start, end in matches])
+        found: dict[str, list[str]] = {"category": [], "brand": [], "color": []}
+        covered: set[int] = set()
+        for span in spans:
+            label = span.label_
+            key = span.text if span.text in self._labels[label] else span.lemma_
+            value = self._labels[label].get(key) or self._labels[label].get(span.text.lower())
+            if value is None:
+                continue
+            values = value if isinstance(value, tuple) else (value,)
+            for v in values:
+                if v not in found[label]:
+                    found[label].append(v)
+            covered.update(range(span.start, span.end))
+        words = {t.lemma_.lower() for t in doc}
+        keywords = tuple(
+            dict.fromkeys(
+                t.lemma_.lower()
+                for t in doc
+                if t.i not in covered and t.is_alpha and not t.is_stop and len(t) > 2
+                and t.lower_ not in _FILLER and t.lemma_.lower() not in _FILLER
+            )
+        )
+        sort = "price" if words & _CHEAP else "rating" if words & _TOP else "relevance"
+        return ProductQuery(
+            text=text,
+            categories=tuple(found["category"]),
+            brands=tuple(found["brand"]),
+            colors=tuple(found["color"]),
+            sizes=tuple(dict.fromkeys(sizes)),
+            price_min=price.minimum if price else None,
+            price_max=price.maximum if price else None,
+            keywords=keywords,
+            sort=sort,
+            corrections=corrections,
+        )

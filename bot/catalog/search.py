@@ -1,0 +1,144 @@
+"""Product search over the catalog, with honest fallbacks when nothing matches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.catalog.query import ProductQuery
+from bot.models import Brand, Category, Product, ProductVariant
+from bot.settings import get_settings
+
+_CANDIDATES = 200
+# Filters dropped one at a time, least important first, when nothing matches.
+_RELAXATIONS = ("sizes", "colors", "price", "brands", "keywords")
+
+
+@dataclass(frozen=True, slots=True)
+class ProductHit:
+    id: int
+    name: str
+    brand: str
+    category: str
+    price: Decimal
+    stock: int
+    colors: tuple[str, ...]
+    sizes_in_stock: tuple[str, ...]
+    url: str
+    image_url: str
+    rating: Decimal
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: ProductQuery
+    hits: tuple[ProductHit, ...]
+    relaxed: tuple[str, ...] = ()  # filters dropped to find these hits
+
+
+def _variant_filter(query: ProductQuery):
+    conds = [ProductVariant.product_id == Product.id]
+    if query.colors:
+        conds.append(ProductVariant.color.in_(query.colors))
+    if query.sizes:
+        conds.append(ProductVariant.size.in_(query.sizes))
+    return and_(*conds)
+
+
+def _statement(query: ProductQuery) -> Select[tuple[Product]]:
+    stmt = select(Product).join(Product.brand).join(Product.category)
+    if query.categories:
+        stmt = stmt.where(Category.slug.in_(query.categories))
+    if query.brands:
+        stmt = stmt.where(Brand.slug.in_(query.brands))
+    if query.price_min is not None:
+        stmt = stmt.where(Product.price >= query.price_min)
+    if query.price_max is not None:
+        stmt = stmt.where(Product.price <= query.price_max)
+    if query.colors or query.sizes:
+        stmt = stmt.where(exists().where(_variant_filter(query)))
+    if query.keywords:
+        stmt = stmt.where(
+            or_(*(Product.name.ilike(f"%{kw}%") | Product.description.ilike(f"%{kw}%") for kw in query.keywords))
+        )
+    order = [Product.price.asc()] if query.sort == "price" else []
+    return stmt.order_by(*order, Product.rating.desc(), Product.review_count.desc(), Product.id).limit(_CANDIDATES)
+
+
+def _hit(product: Product, query: ProductQuery) -> ProductHit:
+    variants = [
+        v for v in product.variants
+        if (not query.colors or v.color in query.colors) and (not query.sizes or v.size in query.sizes)
+    ]
+    base = get_settings().shop_base_url.rstrip("/")
+    return ProductHit(
+        id=product.id,
+        name=product.name,
+        brand=product.brand.name,
+        category=product.category.name,
+        price=product.price,
+        stock=sum(v.stock for v in variants),
+        colors=tuple(dict.fromkeys(v.color for v in product.variants)),
+        sizes_in_stock=tuple(dict.fromkeys(v.size for v in variants if v.stock > 0 and v.size)),
+        url=f"{base}/products/{product.slug}",
+        image_url=f"{base}{product.image_url}" if product.image_url.startswith("/") else product.image_url,
+        rating=product.rating,
+    )
+
+
+def _score(hit: ProductHit, product: Product, query: ProductQuery) -> tuple:
+    name = product.name.lower()
+    name_hits = sum(kw in name for kw in query.keywords)
+    desc_hits = sum(kw in product.description.lower() for kw in query.keywords)
+    primary = hit.price if query.sort == "price" else -(2 * name_hits + desc_hits)
+    return (not hit.in_stock, primary, -hit.rating, hit.id)
+
+
+def _run(session: Session, query: ProductQuery, limit: int) -> tuple[ProductHit, ...]:
+    stmt = _statement(query).options(
+        selectinload(Product.variants), selectinload(Product.brand), selectinload(Product.category)
+    )
+    products = list(session.scalars(stmt))
+    ranked = sorted(((p, _hit(p, query)) for p in products), key=lambda ph: _score(ph[1], ph[0], query))
+    return tuple(hit for _p, hit in ranked[:limit])
+
+
+def _without(query: ProductQuery, name: str) -> ProductQuery:
+    if name == "price":
+        return replace(query, price_min=None, price_max=None)
+    return replace(query, **{name: ()})
+
+
+def search_products(session: Session, *, query: ProductQuery, limit: int = 5) -> SearchResult:
+    """Top matches for ``query``; if none, the nearest matches with the filters dropped to find them."""
+    if query.is_empty:
+        return SearchResult(query=query, hits=())
+    hits = _run(session, query, limit)
+    if hits:
+        return SearchResult(query=query, hits=hits)
+    relaxed: list[str] = []
+    current = query
+    for name in _RELAXATIONS:
+        dropped = _without(current, name)
+        if dropped == current:
+            continue
+        current = dropped
+        relaxed.append(name)
+        if current.is_empty:
+            break
+        if name == "price" and (query.price_max is not None or query.price_min is not None):
+            # Nearest in price: cheapest above a cap, dearest below a floor.
+            near = replace(current, sort="price") if query.price_max is not None else current
+            hits = _run(session, near, limit)
+        else:
+            hits = _run(session, current, limit)
+        if hits:
+            return SearchResult(query=query, hits=hits, relaxed=tuple(relaxed))
+    return SearchResult(query=query, hits=(), relaxed=tuple(relaxed))
