@@ -1,0 +1,68 @@
+"""Product search action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions.unit_of_work import ServiceUnavailable, in_transaction
+from bot.catalog import ProductHit, SearchResult, find_products, parser_for
+from bot.formatting import money, product_line, query_summary, relaxed_note, stock_text
+
+
+def product_card(hit: ProductHit) -> dict[str, Any]:
+    """The widget's product card for one hit."""
+    return {
+        "id": hit.id,
+        "name": hit.name,
+        "brand": hit.brand,
+        "price": money(hit.price),
+        "stock": stock_text(hit),
+        "in_stock": hit.in_stock,
+        "url": hit.url,
+        "image": hit.image_url,
+    }
+
+
+class ActionSearchProducts(Action):
+    def name(self) -> str:
+        return "action_search_products"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text") or ""
+
+        def work(session: Session) -> tuple[SearchResult, str]:
+            result = find_products(session, text=text)
+            vocab = parser_for(session).vocab
+            return result, query_summary(result.query, vocab.category_names, vocab.brand_names)
+
+        try:
+            result, summary = await in_transaction(work)
+        except ServiceUnavailable:
+            dispatcher.utter_message(response="utter_lookup_unavailable")
+            return []
+        if result.query.is_empty:
+            dispatcher.utter_message(response="utter_ask_what_product")
+            return []
+        if not result.hits:
+            dispatcher.utter_message(response="utter_no_products", query=text.strip()[:80])
+            return [SlotSet("shown_products", [])]
+        lines = "\n".join(product_line(i, hit) for i, hit in enumerate(result.hits, start=1))
+        cards = {"type": "product_cards", "products": [product_card(h) for h in result.hits]}
+        if result.relaxed:
+            dispatcher.utter_message(
+                response="utter_products_nearest",
+                summary=summary,
+                relaxed_note=relaxed_note(result.relaxed),
+                lines=lines,
+                json_message=cards,
+            )
+        else:
+            dispatcher.utter_message(response="utter_products_found", summary=summary, lines=lines, json_message=cards)
+        return [SlotSet("shown_products", [hit.id for hit in result.hits])]

@@ -1,0 +1,70 @@
+"""Order status action: verify ownership, then tell the status from the DB."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions.unit_of_work import ServiceUnavailable, in_transaction
+from bot.errors import VerificationThrottled
+from bot.formatting import day
+from bot.orders import OrderView, normalise_email, normalise_order_number, order_view, verify_order
+
+_CLEAR_FORM = [SlotSet("order_number", None), SlotSet("email", None)]
+
+
+def _item_count(view: OrderView) -> str:
+    count = sum(item.quantity for item in view.items)
+    return f"{count} item" if count == 1 else f"{count} items"
+
+
+def status_response(view: OrderView) -> tuple[str, dict[str, Any]]:
+    """The domain response that tells ``view``'s status, and its variables."""
+    name = "utter_order_late" if view.is_late else f"utter_order_{view.status}"
+    return name, {
+        "number": view.number,
+        "placed_on": day(view.placed_at),
+        "item_count": _item_count(view),
+        "carrier": view.carrier or "the carrier",
+        "tracking_number": view.tracking_number or "not available yet",
+        "eta": day(view.estimated_delivery),
+        "delivered_on": day(view.delivered_at),
+    }
+
+
+class ActionOrderStatus(Action):
+    def name(self) -> str:
+        return "action_order_status"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        number = normalise_order_number(tracker.get_slot("order_number"))
+        email = normalise_email(tracker.get_slot("email"))
+        if number is None or email is None:
+            dispatcher.utter_message(response="utter_order_not_verified")
+            return _CLEAR_FORM
+
+        def work(session: Session) -> OrderView | None:
+            order = verify_order(session, number=number, email=email, sender_id=tracker.sender_id)
+            return order_view(order, today=date.today()) if order else None
+
+        try:
+            view = await in_transaction(work)
+        except ServiceUnavailable:
+            dispatcher.utter_message(response="utter_lookup_unavailable")
+            return _CLEAR_FORM
+        except VerificationThrottled as exc:
+            dispatcher.utter_message(response="utter_verification_throttled", minutes=exc.retry_after_minutes)
+            return _CLEAR_FORM
+        if view is None:
+            dispatcher.utter_message(response="utter_order_not_verified")
+            return _CLEAR_FORM
+        response, variables = status_response(view)
+        dispatcher.utter_message(response=response, **variables)
+        return [*_CLEAR_FORM, SlotSet("verified_order", view.number)]

@@ -1,0 +1,1 @@
+"""Public FastAPI gateway: chat, health, and (later) widget, console and analytics."""

@@ -1,0 +1,58 @@
+"""HTTP client of the Rasa server's REST channel and of the internal services' health."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+
+logger = logging.getLogger(__name__)
+
+
+class RasaUnavailable(Exception):
+    """Rasa did not answer in time or at all."""
+
+
+class RasaClient:
+    """Talks to Rasa's REST channel; one instance per process, closed on shutdown."""
+
+    def __init__(self, *, rasa_url: str, action_server_url: str, token: str, timeout: float) -> None:
+        self._rasa_url = rasa_url.rstrip("/")
+        self._action_url = action_server_url.rstrip("/")
+        self._token = token
+        # Connecting is quick or hopeless; answering may involve a DB lookup.
+        self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=2.0))
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def send(self, *, sender_id: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Send one visitor message; return the bot's messages as Rasa gives them."""
+        payload = {"sender": sender_id, "message": text, "metadata": metadata or {}}
+        try:
+            response = await self._http.post(f"{self._rasa_url}/webhooks/rest/webhook", json=payload)
+            response.raise_for_status()
+        except (httpx.TransportError, httpx.HTTPStatusError) as exc:
+            logger.warning("Rasa unavailable: %r", exc)
+            raise RasaUnavailable from exc
+        body = response.json()
+        return body if isinstance(body, list) else []
+
+    async def _probe(self, url: str, *, params: dict[str, str] | None = None) -> tuple[bool, str]:
+        try:
+            response = await self._http.get(url, params=params, timeout=2.0)
+        except httpx.TransportError as exc:
+            return False, type(exc).__name__
+        return response.status_code == 200, f"HTTP {response.status_code}"
+
+    async def rasa_health(self) -> tuple[bool, str]:
+        """Is the Rasa server up with a model loaded?"""
+        ok, detail = await self._probe(f"{self._rasa_url}/status", params={"token": self._token})
+        if not ok:
+            return ok, detail
+        return True, "model loaded"
+
+    async def action_server_health(self) -> tuple[bool, str]:
+        """Is the action server up?"""
+        return await self._probe(f"{self._action_url}/health")

@@ -1,0 +1,41 @@
+"""Visitor chat: forwards a message to Rasa and returns the bot's answers."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+
+from api.deps import RasaDep
+from api.schemas import BotMessage, ChatRequest, ChatResponse, ErrorResponse
+
+router = APIRouter(prefix="/api", tags=["chat"])
+
+LOOKUP_UNAVAILABLE = "Sorry, I can't look that up right now. Please try again in a few minutes."
+SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Could you say that again?"
+
+
+def _to_message(raw: dict) -> BotMessage:
+    return BotMessage(
+        text=raw.get("text"),
+        buttons=[b for b in raw.get("buttons") or [] if isinstance(b, dict) and "title" in b and "payload" in b],
+        image=raw.get("image"),
+        custom=raw.get("custom") if isinstance(raw.get("custom"), dict) else None,
+    )
+
+
+@router.post(
+    "/chat",
+    response_model=ChatResponse,
+    responses={413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+    summary="Send a visitor message and get the bot's replies",
+)
+async def chat(body: ChatRequest, rasa: RasaDep) -> ChatResponse:
+    text = body.message.strip()
+    if not text:
+        raise HTTPException(status_code=422, detail="message is empty")
+    raw = await rasa.send(sender_id=body.sender_id, text=text)
+    messages = [_to_message(m) for m in raw]
+    if not messages:
+        # Rasa answers nothing when a custom action failed (action server or DB down).
+        ok, _ = await rasa.action_server_health()
+        messages = [BotMessage(text=LOOKUP_UNAVAILABLE if not ok else SOMETHING_WENT_WRONG)]
+    return ChatResponse(sender_id=body.sender_id, messages=messages)
