@@ -1,0 +1,23 @@
+# One command per chore; CI runs `make test` (see .ci/run).
+.PHONY: run test train seed migrate validate clean
+
+run:        ## set up everything and run the service on SQLite
+	@bash scripts/run.sh
+
+test:       ## run the whole test suite
+	@bash scripts/test.sh
+
+train:      ## (re)train the Rasa model if training data changed
+	@bash -c 'source scripts/lib.sh && setup_envs && ensure_model'
+
+migrate:    ## apply database migrations
+	@.venv/bin/python -m bot.migrate
+
+seed:       ## rebuild the demo shop data (destroys existing shop rows)
+	@.venv/bin/python -m bot.seed --reset
+
+validate:   ## check the Rasa training data
+	@.venv-rasa/bin/rasa data validate
+
+clean:      ## remove environments, models and local databases
+	rm -rf .venv .venv-rasa models var .pytest_cache

@@ -1,0 +1,80 @@
+# Shared helpers for the project's scripts; source it, don't run it.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export RASA_TELEMETRY_ENABLED=false
+export PYTHONDONTWRITEBYTECODE=1
+export TF_CPP_MIN_LOG_LEVEL=2
+mkdir -p var
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# Python 3.10 for Rasa, found without a hard-coded path: python3.10, then pyenv.
+find_python310() {
+  if command -v python3.10 >/dev/null 2>&1 && python3.10 -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then
+    command -v python3.10; return
+  fi
+  if command -v pyenv >/dev/null 2>&1; then
+    local v
+    v="$(pyenv versions --bare 2>/dev/null | grep -E '^3\.10(\.[0-9]+)?$' | sort -V | tail -n 1 || true)"
+    if [ -n "$v" ] && [ -x "$(pyenv root)/versions/$v/bin/python3.10" ]; then
+      echo "$(pyenv root)/versions/$v/bin/python3.10"; return
+    fi
+  fi
+  die "Python 3.10 is needed for Rasa 3.6 (install it, e.g. 'pyenv install 3.10')"
+}
+
+find_python311() {
+  local py
+  for py in python3.11 python3.12 python3 ; do
+    if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
+      command -v "$py"; return
+    fi
+  done
+  die "Python 3.11 or newer is needed for the service"
+}
+
+# Create or refresh a virtual environment from its lock file; a stamp of the
+# lock's hash makes a second run free.
+ensure_venv() {
+  local dir="$1" python="$2" lock="$3"
+  local want have=""
+  want="$(sha256sum "$lock" | cut -d' ' -f1)"
+  [ -f "$dir/.lock-sha256" ] && have="$(cat "$dir/.lock-sha256")"
+  if [ -x "$dir/bin/python" ] && [ "$want" = "$have" ]; then
+    return
+  fi
+  log "installing $dir from $lock (first run only; Rasa takes a few minutes)"
+  [ -x "$dir/bin/python" ] || "$python" -m venv "$dir"
+  "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.3.1"
+  "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r "$lock"
+  echo "$want" > "$dir/.lock-sha256"
+}
+
+setup_envs() {
+  ensure_venv .venv-rasa "$(find_python310)" requirements/rasa.lock
+  ensure_venv .venv "$(find_python311)" requirements/app.lock
+}
+
+# Hash of everything the Rasa model is trained from.
+training_fingerprint() {
+  { cat config.yml domain.yml; find data -type f -name '*.yml' | LC_ALL=C sort | xargs cat; } | sha256sum | cut -d' ' -f1
+}
+
+MODEL="models/shop.tar.gz"
+
+ensure_model() {
+  local want
+  want="$(training_fingerprint)"
+  if [ -f "$MODEL" ] && [ -f models/.fingerprint ] && [ "$(cat models/.fingerprint)" = "$want" ]; then
+    log "Rasa model is up to date ($MODEL)"
+    return
+  fi
+  log "training the Rasa model (config, domain or data changed; about a minute)"
+  mkdir -p models
+  .venv-rasa/bin/rasa train --quiet --fixed-model-name shop --out models >var/train.log 2>&1 \
+    || { tail -n 40 var/train.log >&2; die "rasa train failed (full log: var/train.log)"; }
+  echo "$want" > models/.fingerprint
+}

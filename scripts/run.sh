@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Set everything up and run the service: Rasa, the action server and the API.
+# Ctrl-C stops all three.
+source "$(dirname "$0")/lib.sh"
+
+API_HOST="${SHOP_API_HOST:-127.0.0.1}"
+API_PORT="${SHOP_API_PORT:-8000}"
+RASA_PORT="${SHOP_RASA_PORT:-5005}"
+ACTION_PORT="${SHOP_ACTION_PORT:-5055}"
+
+setup_envs
+log "migrating the shop database"
+.venv/bin/python -m bot.migrate
+.venv/bin/python -m bot.seed --if-empty
+ensure_model
+
+# Rasa's HTTP API needs a token; a fresh one per run unless one is configured.
+export SHOP_RASA_TOKEN="${SHOP_RASA_TOKEN:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))')}"
+export SHOP_RASA_URL="http://127.0.0.1:${RASA_PORT}"
+export SHOP_ACTION_SERVER_URL="http://127.0.0.1:${ACTION_PORT}"
+export SHOP_ACTION_ENDPOINT_URL="${SHOP_ACTION_SERVER_URL}/webhook"
+export SHOP_TRACKER_DB="${SHOP_TRACKER_DB:-$ROOT/var/tracker.db}"
+export SHOP_SHOP_BASE_URL="${SHOP_SHOP_BASE_URL:-http://${API_HOST}:${API_PORT}}"
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  if [ "${#pids[@]}" -gt 0 ]; then
+    log "stopping"
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+  fi
+}
+trap 'stop_all; exit 130' INT TERM
+trap stop_all EXIT
+
+log "starting the action server, Rasa and the API (logs in var/*.log)"
+SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" >var/actions.log 2>&1 &
+pids+=($!)
+.venv-rasa/bin/rasa run --model "$MODEL" --enable-api --auth-token "$SHOP_RASA_TOKEN" \
+  --interface 127.0.0.1 --port "$RASA_PORT" --endpoints endpoints.yml --credentials credentials.yml \
+  >var/rasa.log 2>&1 &
+pids+=($!)
+.venv/bin/uvicorn --factory api.main:create_app --host "$API_HOST" --port "$API_PORT" >var/api.log 2>&1 &
+pids+=($!)
+
+for _ in $(seq 1 180); do
+  if curl -fsS "http://127.0.0.1:${API_PORT}/health" >/dev/null 2>&1; then
+    cat <<MSG
+
+  The shop assistant is running.
+    Chat API   http://${API_HOST}:${API_PORT}/api/chat   (try the curl example in README.md)
+    Health     http://${API_HOST}:${API_PORT}/health
+    API docs   http://${API_HOST}:${API_PORT}/docs
+    Rasa       http://127.0.0.1:${RASA_PORT} (loopback only, token required)
+    Actions    http://127.0.0.1:${ACTION_PORT} (loopback only)
+  Logs are in var/. Press Ctrl-C to stop.
+
+MSG
+    break
+  fi
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || { tail -n 30 var/*.log >&2; die "a process exited during start-up (logs in var/)"; }
+  done
+  sleep 1
+done
+curl -fsS "http://127.0.0.1:${API_PORT}/health" >/dev/null 2>&1 || die "the service did not become healthy in 180 s (logs in var/)"
+wait -n "${pids[@]}" || true
+log "a process stopped; shutting the others down (logs in var/)"
