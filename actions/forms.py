@@ -11,6 +11,13 @@ from rasa_sdk.types import DomainDict
 from bot.orders import normalise_email, normalise_order_number
 
 
+def _first_text(value: Any) -> str:
+    """Slot values arrive as a list when two extractors found the same entity."""
+    if isinstance(value, list):
+        value = next((v for v in value if v), "")
+    return value if isinstance(value, str) else str(value or "")
+
+
 class ValidateOrderStatusForm(FormValidationAction):
     def name(self) -> str:
         return "validate_order_status_form"
@@ -18,7 +25,7 @@ class ValidateOrderStatusForm(FormValidationAction):
     def validate_order_number(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        number = normalise_order_number(slot_value if isinstance(slot_value, str) else str(slot_value))
+        number = normalise_order_number(_first_text(slot_value))
         if number is None:
             dispatcher.utter_message(response="utter_invalid_order_number")
             return {"order_number": None}
@@ -29,7 +36,7 @@ class ValidateOrderStatusForm(FormValidationAction):
     def validate_email(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        email = normalise_email(slot_value if isinstance(slot_value, str) else str(slot_value))
+        email = normalise_email(_first_text(slot_value))
         if email is None:
             dispatcher.utter_message(response="utter_invalid_email")
             return {"email": None}

@@ -20,7 +20,8 @@ _cache: dict[str, tuple[float, QueryParser]] = {}
 
 def parser_for(session: Session) -> QueryParser:
     """The query parser for the database ``session`` is bound to (built lazily, cached)."""
-    key = str(session.get_bind().url)
+    bind = session.get_bind()
+    key = str(bind.engine.url)
     now = time.monotonic()
     with _lock:
         cached = _cache.get(key)

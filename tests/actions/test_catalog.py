@@ -1,0 +1,48 @@
+from decimal import Decimal
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.catalog import ActionSearchProducts
+from bot.models import Product
+from tests.actions.conftest import make_tracker, run
+
+
+def _search(text):
+    dispatcher = CollectingDispatcher()
+    events = run(ActionSearchProducts(), dispatcher, make_tracker(text, intent="product_search"))
+    return dispatcher.messages, events
+
+
+def test_results_are_listed_with_price_stock_and_cards(session):
+    messages, events = _search("do you have running shoes under 80 dollars")
+    assert len(messages) == 1
+    message = messages[0]
+    assert message["response"] == "utter_products_found"
+    cards = message["custom"]["products"]
+    assert cards
+    shown = next(e["value"] for e in events if e["name"] == "shown_products")
+    assert shown == [c["id"] for c in cards]
+    for card, line in zip(cards, message["lines"].splitlines()):
+        product = session.get(Product, card["id"])
+        assert product.category.slug == "running-shoes"
+        assert product.price <= Decimal("80")
+        assert product.name in line and f"${product.price:,.2f}" in line
+        stock = sum(v.stock for v in product.variants)
+        assert ("out of stock" in line) == (stock == 0)
+
+
+def test_nothing_matching_says_so(session):
+    messages, events = _search("do you sell xylophonezz")
+    assert [m["response"] for m in messages] == ["utter_no_products"]
+    assert {"event": "slot", "name": "shown_products", "value": [], "timestamp": None} in events
+
+
+def test_vague_message_asks_what_they_want(session):
+    messages, _ = _search("do you have")
+    assert [m["response"] for m in messages] == ["utter_ask_what_product"]
+
+
+def test_nearest_alternatives_when_filters_exclude_everything(session):
+    messages, _ = _search("watches under $1")
+    assert messages[0]["response"] == "utter_products_nearest"
+    assert "price limit" in messages[0]["relaxed_note"]

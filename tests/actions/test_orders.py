@@ -1,0 +1,74 @@
+from sqlalchemy import select
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.orders import ActionOrderStatus
+from bot.formatting import day
+from bot.models import Order
+from bot.seed import DEMO_ORDERS
+from tests.actions.conftest import make_tracker, run
+
+
+def _ask(number, email, sender="visitor-1"):
+    dispatcher = CollectingDispatcher()
+    events = run(ActionOrderStatus(), dispatcher, make_tracker(slots={"order_number": number, "email": email}, sender_id=sender))
+    return dispatcher.messages, events
+
+
+def test_verified_visitor_gets_status_carrier_tracking_and_eta(session):
+    for demo in DEMO_ORDERS:
+        order = session.scalar(select(Order).where(Order.number == demo["number"]))
+        messages, events = _ask(demo["number"], demo["email"], sender=f"v-{demo['number']}")
+        assert len(messages) == 1
+        message = messages[0]
+        assert message["response"].startswith("utter_order_")
+        assert message["number"] == order.number
+        if order.tracking_number:
+            assert message["tracking_number"] == order.tracking_number
+            assert message["carrier"] == order.carrier
+            assert message["eta"] == day(order.estimated_delivery)
+        assert {"event": "slot", "name": "verified_order", "value": order.number, "timestamp": None} in events
+
+
+def test_status_response_matches_the_database_status(session):
+    demo = DEMO_ORDERS[0]
+    order = session.scalar(select(Order).where(Order.number == demo["number"]))
+    messages, _ = _ask(demo["number"], demo["email"])
+    assert messages[0]["response"] in {f"utter_order_{order.status.value}", "utter_order_late"}
+
+
+def test_wrong_email_reveals_nothing_and_clears_the_form(session):
+    demo = DEMO_ORDERS[0]
+    messages, events = _ask(demo["number"], "wrong@example.com")
+    assert [m["response"] for m in messages] == ["utter_order_not_verified"]
+    assert all(demo["number"] not in str(v) for m in messages for v in m.values())
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots == {"order_number": None, "email": None}
+
+
+def test_unknown_order_answers_exactly_like_a_wrong_email(session):
+    wrong_email, _ = _ask(DEMO_ORDERS[0]["number"], "wrong@example.com", sender="a")
+    unknown, _ = _ask("8888888", DEMO_ORDERS[0]["email"], sender="b")
+    assert wrong_email == unknown
+
+
+def test_throttled_after_repeated_failures(session):
+    for _ in range(5):
+        _ask(DEMO_ORDERS[1]["number"], "nope@example.com", sender="guesser")
+    messages, _ = _ask(DEMO_ORDERS[1]["number"], DEMO_ORDERS[1]["email"], sender="guesser")
+    assert messages[0]["response"] == "utter_verification_throttled"
+
+
+def test_database_down_gives_a_polite_answer(monkeypatch):
+    import actions.unit_of_work as uow
+    from contextlib import contextmanager
+
+    from sqlalchemy.exc import OperationalError
+
+    @contextmanager
+    def broken():
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(uow, "session_scope", broken)
+    messages, _ = _ask(DEMO_ORDERS[0]["number"], DEMO_ORDERS[0]["email"])
+    assert [m["response"] for m in messages] == ["utter_lookup_unavailable"]

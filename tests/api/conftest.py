@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.settings import get_settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """A TCP server that accepts connections and never answers (a hung Rasa)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+                held.append(conn)
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+@pytest.fixture
+def make_client(monkeypatch, shop_db):
+    """Build a gateway client whose Rasa/action URLs are given by the test."""
+    clients: list[TestClient] = []
+
+    def build(*, rasa_url: str, action_url: str | None = None, timeout: float = 2.0) -> TestClient:
+        monkeypatch.setenv("SHOP_RASA_URL", rasa_url)
+        monkeypatch.setenv("SHOP_ACTION_SERVER_URL", action_url or f"http://127.0.0.1:{free_port()}")
+        monkeypatch.setenv("SHOP_RASA_TIMEOUT_SECONDS", str(timeout))
+        get_settings.cache_clear()
+        from api.main import create_app
+
+        client = TestClient(create_app(), raise_server_exceptions=False)
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield build
+    for client in clients:
+        client.__exit__(None, None, None)
+    get_settings.cache_clear()

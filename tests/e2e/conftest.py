@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import seed_database
+from tests.e2e.stack import ROOT, Stack, ensure_model
+from tests.postgres import fresh_postgres_database
+
+
+def _require_runtime() -> None:
+    if not (ROOT / ".venv-rasa/bin/rasa").exists():
+        pytest.skip("the Rasa environment .venv-rasa is missing: run `make test`, which creates it")
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> None:
+    _require_runtime()
+    ensure_model()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def stack(request, trained_model) -> Iterator[Stack]:
+    """The whole service on SQLite, then again on PostgreSQL (shop DB and tracker store)."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"shopbot-e2e-{request.param}-"))
+    if request.param == "sqlite":
+        yield from _run_stack(workdir, f"sqlite:///{workdir / 'shop.db'}", {"dialect": "sqlite", "db": str(workdir / "tracker.db")})
+        return
+    with fresh_postgres_database() as shop_url, fresh_postgres_database() as tracker_url:
+        tracker_db = tracker_url.rsplit("/", 1)[1]
+        tracker = {"dialect": "postgresql", "url": "127.0.0.1", "port": "5432", "username": "postgres", "db": tracker_db}
+        yield from _run_stack(workdir, shop_url, tracker)
+
+
+def _run_stack(workdir: Path, shop_url: str, tracker: dict[str, str]) -> Iterator[Stack]:
+    seed_database(shop_url)
+    stack = Stack(workdir=workdir, shop_db_url=shop_url, tracker=tracker)
+    try:
+        stack.start()
+        yield stack
+    finally:
+        stack.stop()
+        if not os.environ.get("SHOPBOT_KEEP_E2E"):
+            shutil.rmtree(workdir, ignore_errors=True)

@@ -1,0 +1,128 @@
+"""The real service as processes: action server, Rasa server and the API gateway."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "models" / "shop.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ensure_model() -> None:
+    """Train the Rasa model if the training data changed (no-op otherwise)."""
+    subprocess.run(["bash", "-c", "source scripts/lib.sh && ensure_model"], cwd=ROOT, check=True)
+
+
+def tracker_endpoints(path: Path, *, action_url: str, tracker: dict[str, str]) -> Path:
+    lines = [f'action_endpoint:\n  url: "{action_url}/webhook"', "tracker_store:", "  type: SQL"]
+    lines += [f'  {key}: "{value}"' for key, value in tracker.items()]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@dataclass
+class Stack:
+    workdir: Path
+    shop_db_url: str
+    tracker: dict[str, str]
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.api_port, self.rasa_port, self.action_port = free_port(), free_port(), free_port()
+        self.api_url = f"http://127.0.0.1:{self.api_port}"
+        self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
+        self.action_url = f"http://127.0.0.1:{self.action_port}"
+
+    def _env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SHOP_")}
+        env.update(
+            SHOP_DATABASE_URL=self.shop_db_url,
+            SHOP_RASA_URL=self.rasa_url,
+            SHOP_RASA_TOKEN=self.token,
+            SHOP_ACTION_SERVER_URL=self.action_url,
+            SHOP_SHOP_BASE_URL="http://shop.test",
+            SANIC_HOST="127.0.0.1",
+            RASA_TELEMETRY_ENABLED="false",
+            TF_CPP_MIN_LOG_LEVEL="2",
+            PYTHONPATH=str(ROOT),
+        )
+        return env
+
+    def _spawn(self, name: str, args: list[str]) -> None:
+        log = open(self.workdir / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
+        self.procs[name] = subprocess.Popen(args, cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT)
+
+    def start_actions(self) -> None:
+        self._spawn("actions", [str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)])
+
+    def start(self, timeout: float = 240) -> None:
+        endpoints = tracker_endpoints(self.workdir / "endpoints.yml", action_url=self.action_url, tracker=self.tracker)
+        self.start_actions()
+        self._spawn(
+            "rasa",
+            [
+                str(ROOT / ".venv-rasa/bin/rasa"), "run", "--model", str(MODEL), "--enable-api",
+                "--auth-token", self.token, "--interface", "127.0.0.1", "--port", str(self.rasa_port),
+                "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
+            ],
+        )
+        self._spawn(
+            "api",
+            [str(ROOT / ".venv/bin/uvicorn"), "--factory", "api.main:create_app", "--host", "127.0.0.1", "--port", str(self.api_port)],
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for name, proc in self.procs.items():
+                if proc.poll() is not None:
+                    raise RuntimeError(f"{name} exited during start-up:\n{self.logs(name)}")
+            try:
+                if httpx.get(f"{self.api_url}/health", timeout=3).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(1)
+        raise RuntimeError(f"stack not healthy after {timeout}s:\n" + "\n".join(self.logs(n) for n in self.procs))
+
+    def logs(self, name: str, tail: int = 60) -> str:
+        path = self.workdir / f"{name}.log"
+        lines = path.read_text(errors="replace").splitlines() if path.exists() else []
+        return f"--- {name} ---\n" + "\n".join(lines[-tail:])
+
+    def kill(self, name: str) -> None:
+        proc = self.procs.pop(name, None)
+        if proc and proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def stop(self) -> None:
+        for name in list(self.procs):
+            self.kill(name)
+
+    def chat(self, sender: str, text: str) -> httpx.Response:
+        return httpx.post(f"{self.api_url}/api/chat", json={"sender_id": sender, "message": text}, timeout=30)
+
+    def say(self, sender: str, text: str) -> str:
+        """Send ``text``; return the bot's replies joined into one string."""
+        response = self.chat(sender, text)
+        assert response.status_code == 200, response.text
+        return "\n".join(m["text"] or "" for m in response.json()["messages"])

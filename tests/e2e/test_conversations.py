@@ -1,0 +1,116 @@
+"""Conversations over HTTP through the real gateway, Rasa and action server."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.orm import Session
+
+from bot.formatting import money
+from bot.models import Order, Product
+from bot.seed import DEMO_ORDERS
+
+pytestmark = pytest.mark.e2e
+
+
+def _sender() -> str:
+    return f"e2e-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="module")
+def db(stack):
+    engine = create_engine(stack.shop_db_url)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+def test_product_search_answers_with_real_catalog_matches(stack, db):
+    sender = _sender()
+    assert "assistant" in stack.say(sender, "hi").lower()
+    reply = stack.say(sender, "do you have running shoes under 80 dollars")
+    lines = [line for line in reply.splitlines() if re.match(r"^\d+\. ", line)]
+    assert lines, reply
+    for line in lines:
+        name = re.match(r"^\d+\. (.+) – \$", line).group(1)
+        product = db.scalar(select(Product).where(Product.name == name))
+        assert product is not None, f"{name!r} is not in the catalog"
+        assert product.category.slug == "running-shoes"
+        assert product.price <= Decimal("80")
+        assert money(product.price) in line
+        in_stock = sum(v.stock for v in product.variants) > 0
+        assert ("out of stock" in line) == (not in_stock)
+
+
+def test_product_search_with_no_match_says_so(stack):
+    reply = stack.say(_sender(), "do you have any xylophonezz")
+    assert "couldn't find" in reply.lower() or "what are you looking for" in reply.lower()
+
+
+def _status_words(order: Order) -> list[str]:
+    return [w for w in (order.tracking_number, order.carrier) if w]
+
+
+@pytest.mark.parametrize("demo", DEMO_ORDERS[:4], ids=lambda d: d["status"])
+def test_order_status_after_verification_matches_the_database(stack, db, demo):
+    order = db.scalar(select(Order).where(Order.number == demo["number"]))
+    sender = _sender()
+    assert "order number" in stack.say(sender, "where is my order?").lower()
+    assert "email" in stack.say(sender, f"it's {demo['number']}").lower()
+    reply = stack.say(sender, demo["email"])
+    assert f"#{order.number}" in reply
+    for word in _status_words(order):
+        assert word in reply
+
+
+def test_wrong_email_gets_no_order_details(stack, db):
+    demo = DEMO_ORDERS[0]
+    order = db.scalar(select(Order).where(Order.number == demo["number"]))
+    sender = _sender()
+    stack.say(sender, "can you check my order status")
+    stack.say(sender, demo["number"])
+    reply = stack.say(sender, "someone.else@example.com")
+    assert "couldn't find an order" in reply
+    for secret in [*_status_words(order), order.status.value, f"#{order.number}"]:
+        assert secret not in reply
+
+
+def test_nonsense_inside_the_form_is_re_asked_politely(stack):
+    sender = _sender()
+    stack.say(sender, "track my package")
+    reply = stack.say(sender, "banana")
+    assert "doesn't look like an order number" in reply
+    reply = stack.say(sender, DEMO_ORDERS[0]["number"])
+    assert "email" in reply.lower()
+    assert "doesn't look like an email" in stack.say(sender, "not telling you")
+
+
+def test_number_and_email_in_one_message(stack, db):
+    demo = DEMO_ORDERS[1]
+    order = db.scalar(select(Order).where(Order.number == demo["number"]))
+    reply = stack.say(_sender(), f"where is my order {demo['number']}, my email is {demo['email']}")
+    assert f"#{order.number}" in reply
+
+
+def test_out_of_scope_gets_a_helpful_fallback(stack):
+    reply = stack.say(_sender(), "what's the weather like in paris tomorrow")
+    assert "products" in reply and "order" in reply
+
+
+def test_conversations_are_kept_in_the_tracker_store(stack):
+    sender = _sender()
+    stack.say(sender, "hello")
+    tracker = stack.tracker
+    if tracker["dialect"] == "sqlite":
+        url = f"sqlite:///{tracker['db']}"
+    else:
+        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{tracker['db']}"
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar()
+    engine.dispose()
+    assert count > 0
