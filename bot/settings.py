@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     verify_max_failures: int = 5
     verify_window_minutes: int = 15
     shop_name: str = "Northwind Outfitters"
+    # Returns: days after delivery in which a return can be requested in chat.
+    return_window_days: int = 30
+    # When human agents answer chats: "; "-separated "<days> HH:MM-HH:MM" blocks,
+    # e.g. "Mon-Fri 09:00-18:00; Sat 10:00-14:00", read in ``support_timezone``.
+    support_hours: str = "Mon-Fri 09:00-18:00"
+    support_timezone: str = "Europe/Berlin"
     shop_base_url: str = "http://127.0.0.1:8000"
 
     @model_validator(mode="after")

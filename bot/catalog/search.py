@@ -72,10 +72,13 @@ def _statement(query: ProductQuery) -> Select[tuple[Product]]:
     return stmt.order_by(*order, Product.rating.desc(), Product.review_count.desc(), Product.id).limit(_CANDIDATES)
 
 
-def _hit(product: Product, query: ProductQuery) -> ProductHit:
+def product_hit(
+    product: Product, *, colors: tuple[str, ...] = (), sizes: tuple[str, ...] = ()
+) -> ProductHit:
+    """Build the hit for ``product`` (variants, brand, category loaded); stock counts matching variants."""
     variants = [
         v for v in product.variants
-        if (not query.colors or v.color in query.colors) and (not query.sizes or v.size in query.sizes)
+        if (not colors or v.color in colors) and (not sizes or v.size in sizes)
     ]
     base = get_settings().shop_base_url.rstrip("/")
     return ProductHit(
@@ -106,7 +109,8 @@ def _run(session: Session, query: ProductQuery, limit: int) -> tuple[ProductHit,
         selectinload(Product.variants), selectinload(Product.brand), selectinload(Product.category)
     )
     products = list(session.scalars(stmt))
-    ranked = sorted(((p, _hit(p, query)) for p in products), key=lambda ph: _score(ph[1], ph[0], query))
+    hits = ((p, product_hit(p, colors=query.colors, sizes=query.sizes)) for p in products)
+    ranked = sorted(hits, key=lambda ph: _score(ph[1], ph[0], query))
     return tuple(hit for _p, hit in ranked[:limit])
 
 

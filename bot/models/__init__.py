@@ -3,6 +3,12 @@
 from bot.models.base import Base
 from bot.models.catalog import Brand, Category, Product, ProductVariant
 from bot.models.customers import Customer
+from bot.models.handoff import (
+    OPEN_HANDOFF_STATUSES,
+    HandoffReason,
+    HandoffRequest,
+    HandoffStatus,
+)
 from bot.models.orders import (
     ORDER_STATUSES,
     Order,
@@ -10,19 +16,27 @@ from bot.models.orders import (
     OrderStatus,
     OrderStatusEvent,
 )
+from bot.models.returns import ReturnReason, ReturnRequest, ReturnStatus
 from bot.models.security import VerificationFailure
 
 __all__ = [
+    "OPEN_HANDOFF_STATUSES",
     "ORDER_STATUSES",
     "Base",
     "Brand",
     "Category",
     "Customer",
+    "HandoffReason",
+    "HandoffRequest",
+    "HandoffStatus",
     "Order",
     "OrderItem",
     "OrderStatus",
     "OrderStatusEvent",
     "Product",
     "ProductVariant",
+    "ReturnReason",
+    "ReturnRequest",
+    "ReturnStatus",
     "VerificationFailure",
 ]

@@ -11,23 +11,28 @@ from bot.models import (
     Brand,
     Category,
     Customer,
+    HandoffRequest,
     Order,
     OrderItem,
     OrderStatusEvent,
     Product,
     ProductVariant,
+    ReturnRequest,
     VerificationFailure,
 )
 
 # Children before parents, so deleting in this order never breaks a foreign key.
 SHOP_TABLES: list[Table] = [
     cast(Table, model.__table__)
-    for model in (OrderStatusEvent, OrderItem, Order, VerificationFailure, Customer,
-                  ProductVariant, Product, Brand, Category)
+    for model in (ReturnRequest, OrderStatusEvent, OrderItem, Order, HandoffRequest,
+                  VerificationFailure, Customer, ProductVariant, Product, Brand, Category)
 ]
 
+# Tables written by conversations, not by the seed; reset empties them too.
+_CONVERSATION_TABLES = {t.__tablename__ for t in (ReturnRequest, HandoffRequest, VerificationFailure)}
+
 # The tables the seed writes (and must find empty).
-SEEDED_TABLES: list[Table] = [t for t in SHOP_TABLES if t.name != VerificationFailure.__tablename__]
+SEEDED_TABLES: list[Table] = [t for t in SHOP_TABLES if t.name not in _CONVERSATION_TABLES]
 
 
 def missing_tables(engine: Engine) -> list[str]:
