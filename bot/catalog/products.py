@@ -1,0 +1,112 @@
+"""One product in detail: specs, stock per size and colour, and follow-up references."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session, selectinload
+
+from bot.catalog.search import ProductHit, product_hit
+from bot.models import Product
+
+_ORDINALS = {
+    "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
+    "fifth": 4, "5th": 4, "last": -1,
+}
+_ORDINAL = re.compile(r"\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)\b|(?:number|no\.?|#)\s*([1-5])\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class VariantStock:
+    color: str
+    size: str
+    stock: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProductDetails:
+    hit: ProductHit
+    description: str
+    specs: dict[str, object]
+    variants: tuple[VariantStock, ...]
+
+    def colors_in_stock(self) -> tuple[str, ...]:
+        """Colours with at least one size in stock."""
+        return tuple(dict.fromkeys(v.color for v in self.variants if v.stock > 0))
+
+    def sizes_in_stock(self, color: str | None = None) -> tuple[str, ...]:
+        """Sizes in stock, optionally in one colour."""
+        return tuple(
+            dict.fromkeys(v.size for v in self.variants if v.stock > 0 and v.size and (color is None or v.color == color))
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Availability:
+    available: bool
+    stock: int
+    matched: bool  # False when the product has no such colour/size at all
+
+
+def product_details(session: Session, *, product_id: int) -> ProductDetails | None:
+    """The product with its specs and per-variant stock, or None if it does not exist."""
+    product = session.get(Product, product_id, options=[selectinload(Product.variants)])
+    if product is None:
+        return None
+    try:
+        specs = json.loads(product.attributes or "{}")
+    except ValueError:
+        specs = {}
+    return ProductDetails(
+        hit=product_hit(product),
+        description=product.description,
+        specs=specs if isinstance(specs, dict) else {},
+        variants=tuple(VariantStock(v.color, v.size, v.stock) for v in product.variants),
+    )
+
+
+def availability(details: ProductDetails, *, colors: tuple[str, ...] = (), sizes: tuple[str, ...] = ()) -> Availability:
+    """Is the product in stock in any of ``colors`` and ``sizes`` (each optional)?"""
+    wanted = [
+        v for v in details.variants
+        if (not colors or v.color in colors) and (not sizes or v.size.lower() in {s.lower() for s in sizes})
+    ]
+    stock = sum(v.stock for v in wanted)
+    return Availability(available=stock > 0, stock=stock, matched=bool(wanted))
+
+
+def referenced_index(text: str) -> int | None:
+    """The list position a follow-up refers to ("the second one" -> 1, "last" -> -1)."""
+    match = _ORDINAL.search(text or "")
+    if not match:
+        return None
+    if match.group(1):
+        return _ORDINALS[match.group(1).lower()]
+    return int(match.group(2)) - 1
+
+
+def resolve_product(*, text: str, shown: list[int] | None, current: int | None) -> int | None:
+    """Which product a follow-up is about: an ordinal into the last list, else the current one."""
+    index = referenced_index(text)
+    if index is not None and shown:
+        if -len(shown) <= index < len(shown):
+            return shown[index]
+        return None
+    if current is not None:
+        return current
+    if shown and len(shown) == 1:
+        return shown[0]
+    return None
+
+
+def format_specs(specs: dict[str, object], limit: int = 5) -> str:
+    """``weight: 250 g, drop: 8 mm`` style summary of the first few specs."""
+    parts = []
+    for key, value in list(specs.items())[:limit]:
+        label = key.replace("_", " ")
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        parts.append(f"{label}: {value}")
+    return ", ".join(parts)

@@ -1,0 +1,48 @@
+import pytest
+from sqlalchemy import select
+
+from bot.catalog.products import availability, format_specs, product_details, referenced_index, resolve_product
+from bot.models import Product
+
+
+@pytest.fixture
+def product(session):
+    return session.scalar(select(Product).order_by(Product.id).limit(1))
+
+
+def test_details_match_the_database(session, product):
+    details = product_details(session, product_id=product.id)
+    assert details.hit.name == product.name and details.hit.price == product.price
+    assert {(v.color, v.size, v.stock) for v in details.variants} == {(v.color, v.size, v.stock) for v in product.variants}
+    assert set(details.colors_in_stock()) == {v.color for v in product.variants if v.stock > 0}
+
+
+def test_unknown_product_is_none(session):
+    assert product_details(session, product_id=10**9) is None
+
+
+def test_availability_per_colour_and_size(session, product):
+    details = product_details(session, product_id=product.id)
+    variant = product.variants[0]
+    result = availability(details, colors=(variant.color,), sizes=(variant.size,))
+    assert result.matched and result.stock == variant.stock and result.available == (variant.stock > 0)
+    assert not availability(details, colors=("no-such-colour",)).matched
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [("the second one", 1), ("how much is the 3rd", 2), ("number 2 please", 1), ("the last one", -1), ("how much is it", None)],
+)
+def test_referenced_index(text, index):
+    assert referenced_index(text) == index
+
+
+def test_resolve_product_prefers_an_ordinal_then_the_current_product():
+    assert resolve_product(text="the second one", shown=[7, 8, 9], current=7) == 8
+    assert resolve_product(text="how much is it", shown=[7, 8], current=9) == 9
+    assert resolve_product(text="the fifth one", shown=[7, 8], current=None) is None
+    assert resolve_product(text="is it in stock", shown=[5], current=None) == 5
+
+
+def test_format_specs():
+    assert format_specs({"weight_g": 250, "waterproof": True}) == "weight g: 250, waterproof: yes"
