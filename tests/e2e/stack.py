@@ -29,7 +29,7 @@ def ensure_model() -> None:
 
 
 def tracker_endpoints(path: Path, *, action_url: str, tracker: dict[str, str]) -> Path:
-    lines = [f'action_endpoint:\n  url: "{action_url}/webhook"', "tracker_store:", "  type: SQL"]
+    lines = [f'action_endpoint:\n  url: "{action_url}/webhook"', "tracker_store:", "  type: rasa_addons.tracker_store.WindowedSQLTrackerStore"]
     lines += [f'  {key}: "{value}"' for key, value in tracker.items()]
     path.write_text("\n".join(lines) + "\n")
     return path

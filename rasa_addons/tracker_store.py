@@ -1,0 +1,255 @@
+"""A SQL tracker store whose trackers carry only the recent turns.
+
+Why: stock Rasa 3.6 rebuilds the tracker from *every* event of the session on
+each message (`SQLTrackerStore.retrieve` -> `DialogueStateTracker.from_dict`)
+and every policy then replays the whole history again
+(`tracker.past_states` -> `generate_all_prior_trackers` / `applied_events`),
+several times per predicted action. A turn therefore gets slower the longer
+the conversation is, although the policies only look at the last few states
+(MemoizationPolicy / TEDPolicy `max_history: 5`; RulePolicy only compares the
+last `len(rule)` states).
+
+What: `WindowedSQLTrackerStore.retrieve` returns a tracker made of
+
+    head      the session's first events up to (not including) its first user
+              message (`session_started`, the first `action_listen`, ...),
+    snapshot  synthetic `SlotSet` events (and `ConversationPaused`/`Resumed`)
+              that bring the slots to their values at the cut,
+    tail      every event from the `action_listen` before the `min_turns`-th
+              last user message to the end, as stored,
+
+and remembers on the tracker how many of its events are already stored, so
+`save` appends exactly the events added since (the stock `save` counts the
+rows in the DB and would skip the first new events of a trimmed tracker).
+The database keeps every event: only what the policies see in memory is
+trimmed. `retrieve_full_tracker` (GET /conversations/<id>/tracker, the
+console) is unchanged and reads everything.
+
+The cut is only made where it cannot change what a policy sees:
+- the tail holds at least `min_turns` user messages (default 10, i.e. about 20
+  action states; our longest rule is 6 states) and at least `min_ml_turns`
+  ActionExecuted events that ML policies do not hide (`hide_rule_turn`,
+  default 8 > max_history 5 + 2, so the last 5 ML states and their
+  "previous ML action" substitution come from the tail);
+- no loop (form) is active at the cut (a form's `validate`/`rejected`/
+  trigger state is not rebuilt from slots alone);
+- no rewind / undo / restart in the tail, and no restart, rewind, undo or
+  reminder anywhere before the cut in the session.
+Otherwise the full session is loaded, exactly as the stock store does.
+
+Endpoint options (besides the stock SQL ones): `min_turns`, `min_ml_turns`,
+`fetch_events` (rows read first, newest first; default 160) and `max_events`
+(give up windowing and load everything beyond this; default 2560).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+from typing import Any, Dict, Iterable, List, Optional, Text
+
+import sqlalchemy as sa
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ConversationPaused, ConversationResumed, SessionStarted, SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from rasa.core.tracker_store import SQLTrackerStore
+
+logger = logging.getLogger(__name__)
+
+# Attribute set on trackers returned by `retrieve`: how many of `tracker.events`
+# are already in the database (or synthetic), i.e. where new events start.
+STORED_EVENTS_ATTR = "_rasa_addons_stored_events"
+
+# Event types whose effect on the tracker outlives the next turns; replayed
+# (from the events before the cut) to build the snapshot.
+_STATE_TYPES = (
+    "slot", "reset_slots", "active_loop", "form", "loop_interrupted", "form_validation",
+    "action_execution_rejected",
+    "pause", "resume", "followup",
+    # the ones below make windowing unsafe: load the full session instead
+    "rewind", "undo", "restart", "reminder", "cancel_reminder",
+)
+_UNSAFE_BEFORE_CUT = {"rewind", "undo", "restart", "reminder", "cancel_reminder"}
+_UNSAFE_IN_TAIL = {"rewind", "undo", "restart"}
+
+
+class WindowedSQLTrackerStore(SQLTrackerStore):
+    """`SQLTrackerStore` whose `retrieve` returns only the recent part of a session."""
+
+    def __init__(
+        self,
+        domain: Optional[Any] = None,
+        min_turns: int = 10,
+        min_ml_turns: int = 8,
+        fetch_events: int = 160,
+        max_events: int = 2560,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(domain=domain, **kwargs)
+        self.min_turns = max(int(min_turns), 1)
+        self.min_ml_turns = max(int(min_ml_turns), 1)
+        self.fetch_events = max(int(fetch_events), 16)
+        self.max_events = max(int(max_events), self.fetch_events)
+
+    # ------------------------------------------------------------------ retrieve
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """Tracker of the latest session: head + slot snapshot + recent turns."""
+        with self.session_scope() as session:
+            events = self._windowed_events(session, sender_id)
+        if events is None:  # windowing not safe here: stock behaviour
+            tracker = await super().retrieve(sender_id)
+        elif not events:
+            return None
+        else:
+            tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        if tracker is not None:
+            setattr(tracker, STORED_EVENTS_ATTR, len(tracker.events))
+        return tracker
+
+    def _session_query(self, session: Any, sender_id: Text) -> Any:
+        """Events of `sender_id`'s latest session (same filter as the stock store)."""
+        E = self.SQLEvent
+        start = (
+            session.query(sa.func.max(E.timestamp))
+            .filter(E.sender_id == sender_id, E.type_name == SessionStarted.type_name)
+            .scalar()
+        )
+        query = session.query(E).filter(E.sender_id == sender_id)
+        if start is not None:
+            query = query.filter(E.timestamp >= start)
+        return query
+
+    def _windowed_events(self, session: Any, sender_id: Text) -> Optional[List[Dict[Text, Any]]]:
+        """Event dicts for the windowed tracker; `None` means "load the full session"."""
+        query = self._session_query(session, sender_id)
+        E = self.SQLEvent
+        limit = self.fetch_events
+        while True:
+            rows = query.order_by(E.id.desc()).limit(limit).all()
+            complete = len(rows) < limit  # we have the whole session
+            found = self._find_cut(rows)
+            if found == "unsafe":
+                return None
+            if found is not None and found != "start":
+                break
+            if complete or found == "start":
+                # short session: nothing to trim, same events as the stock store
+                return [json.loads(row.data) for row in reversed(rows)]
+            if limit >= self.max_events:
+                return None
+            limit = min(limit * 4, self.max_events)
+
+        cut, tail = found
+        cut_id = rows[cut].id
+        # head: the session's events before its first user message
+        head_rows = query.filter(E.id < cut_id).order_by(E.id).limit(64).all()
+        head: List[Dict[Text, Any]] = []
+        head_last_id = None
+        for row in head_rows:
+            if row.type_name == "user":
+                break
+            head.append(json.loads(row.data))
+            head_last_id = row.id
+        else:
+            return None  # unusually long head: don't bother
+        # state-changing events between the head and the cut
+        middle_query = query.filter(E.id < cut_id, E.type_name.in_(_STATE_TYPES))
+        if head_last_id is not None:
+            middle_query = middle_query.filter(E.id > head_last_id)
+        middle_rows = middle_query.order_by(E.id).all()
+        if any(row.type_name in _UNSAFE_BEFORE_CUT for row in middle_rows):
+            return None
+        middle = [json.loads(row.data) for row in middle_rows]
+
+        slots = self.domain.slots
+        after_head = DialogueStateTracker.from_dict(sender_id, head, slots)
+        at_cut = DialogueStateTracker.from_dict(sender_id, head + middle, slots)
+        if at_cut.active_loop_name is not None:
+            return None  # a form is active at the cut: keep its full history
+        snapshot: List[Dict[Text, Any]] = []
+        for name, slot in at_cut.slots.items():
+            before = after_head.slots.get(name)
+            if before is None or before.value != slot.value:
+                snapshot.append(SlotSet(name, slot.value).as_dict())
+        if at_cut.is_paused() and not after_head.is_paused():
+            snapshot.append(ConversationPaused().as_dict())
+        elif after_head.is_paused() and not at_cut.is_paused():
+            snapshot.append(ConversationResumed().as_dict())
+        logger.debug(
+            f"Windowed tracker for '{sender_id}': {len(head)} head + {len(snapshot)} "
+            f"snapshot + {len(tail)} recent events."
+        )
+        return head + snapshot + tail
+
+    def _find_cut(self, rows_desc: List[Any]) -> Any:
+        """Find the cut in rows given newest first.
+
+        Returns `(index_of_cut_row, tail_event_dicts_oldest_first)`, `None` if
+        the rows don't reach back far enough, "start" if they hold the whole
+        session and no cut fits, or "unsafe".
+        """
+        user_turns = 0
+        ml_turns = 0
+        tail_desc: List[Dict[Text, Any]] = []
+        for index, row in enumerate(rows_desc):
+            type_name = row.type_name
+            if type_name in _UNSAFE_IN_TAIL:
+                return "unsafe"
+            if type_name == SessionStarted.type_name:
+                return "start"  # the whole session is in `rows_desc`: nothing to trim
+            event = json.loads(row.data)
+            tail_desc.append(event)
+            if type_name == "user":
+                user_turns += 1
+            elif type_name == "action":
+                if not event.get("hide_rule_turn"):
+                    ml_turns += 1
+                if (
+                    event.get("name") == ACTION_LISTEN_NAME
+                    and index > 0
+                    and rows_desc[index - 1].type_name == "user"
+                    and user_turns >= self.min_turns
+                    and ml_turns >= self.min_ml_turns
+                ):
+                    return index, list(reversed(tail_desc))
+        return None
+
+    # ---------------------------------------------------------------------- save
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Append the events added since `retrieve` (all events stay in the DB)."""
+        stored = getattr(tracker, STORED_EVENTS_ATTR, None)
+        if stored is None or stored > len(tracker.events):
+            # not one of our windowed trackers (new tracker, full tracker,
+            # tracker replaced through the HTTP API): stock behaviour
+            await super().save(tracker)
+            return
+        new_events = list(itertools.islice(tracker.events, stored, None))
+        if self.event_broker is not None:
+            await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+        with self.session_scope() as session:
+            for event in new_events:
+                data = event.as_dict()
+                session.add(
+                    self.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                        action_name=data.get("name"),
+                        data=json.dumps(data),
+                    )
+                )
+            session.commit()
+        setattr(tracker, STORED_EVENTS_ATTR, len(tracker.events))
+        logger.debug(f"Tracker with sender_id '{tracker.sender_id}' stored to database")
+
+    async def stream_events(self, tracker: DialogueStateTracker) -> None:
+        """Stream new events; for windowed trackers without a second retrieve."""
+        stored = getattr(tracker, STORED_EVENTS_ATTR, None)
+        if stored is None or self.event_broker is None:
+            await super().stream_events(tracker)
+            return
+        new_events = list(itertools.islice(tracker.events, stored, None))
+        await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)

@@ -1,0 +1,86 @@
+"""rasa_addons.tracker_store.WindowedSQLTrackerStore on SQLite and PostgreSQL.
+
+The store needs Rasa (Python 3.10), so the checks run in .venv-rasa through
+`rasa_side.py` (one subprocess for both databases) and are asserted here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+from tests.postgres import fresh_postgres_database
+
+ROOT = Path(__file__).resolve().parents[2]
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory) -> dict:
+    if not RASA_PYTHON.exists():
+        pytest.skip("the Rasa environment .venv-rasa is missing: run `make test`, which creates it")
+    tmp = tmp_path_factory.mktemp("windowed-store")
+    runs = {"sqlite": [{"dialect": "sqlite", "db": str(tmp / "tracker.db")}, str(tmp / "ref-sqlite.db")]}
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(fresh_postgres_database())
+        except pytest.skip.Exception:
+            url = None
+        if url:
+            runs["postgresql"] = [
+                {"dialect": "postgresql", "host": "127.0.0.1", "port": 5432, "username": "postgres",
+                 "db": url.rsplit("/", 1)[1]},
+                str(tmp / "ref-postgresql.db"),
+            ]
+        proc = subprocess.run(
+            [str(RASA_PYTHON), str(Path(__file__).with_name("rasa_side.py")), json.dumps(runs)],
+            cwd=ROOT, capture_output=True, text=True, timeout=300,
+            env={"PATH": "/usr/bin:/bin", "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"},
+        )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def result(request, results) -> dict:
+    if request.param not in results:
+        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
+    return results[request.param]
+
+
+def test_policies_see_the_same_states_and_slots_at_every_turn(result):
+    for scenario in ("long", "open_form", "rewind", "sessions"):
+        assert result[scenario]["mismatches"] == [], scenario
+
+
+def test_the_database_keeps_every_event_in_order(result):
+    long = result["long"]
+    assert long["stored_events"] == long["expected_events"]
+    assert long["stored_types"] and long["stored_equal"]
+
+
+def test_long_conversations_are_windowed(result):
+    long = result["long"]
+    assert long["windowed_events"] < 60 < long["stored_events"]
+    assert max(long["sizes"][-30:]) < 60  # flat, not growing with the conversation
+    assert long["full_sizes"][-1] > 250
+
+
+def test_no_cut_inside_an_active_form_or_after_a_rewind(result):
+    for scenario in ("open_form", "rewind"):
+        # the whole latest session (everything but the `action_session_start` before it)
+        assert result[scenario]["windowed_events"] == result[scenario]["full_events"] - 1, scenario
+
+
+def test_only_the_latest_session_is_loaded(result):
+    sessions = result["sessions"]
+    assert sessions["session_starts_in_window"] == 1
+    assert sessions["windowed_events"] < 60 < sessions["full_events"]
+
+
+def test_saving_twice_does_not_duplicate_events(result):
+    assert result["double_save"] == {"added": 4, "expected": 4, "marker": True}
