@@ -1,5 +1,5 @@
 # One command per chore; CI runs `make test` (see .ci/run).
-.PHONY: run test train seed migrate validate clean
+.PHONY: run test train seed migrate validate quality bench clean
 
 run:        ## set up everything and run the service on SQLite
 	@bash scripts/run.sh
@@ -18,6 +18,12 @@ seed:       ## rebuild the demo shop data (destroys existing shop rows)
 
 validate:   ## check the Rasa training data
 	@.venv-rasa/bin/rasa data validate
+
+quality:    ## NLU figures: held-out test set and 5-fold cross-validation
+	@bash scripts/quality.sh
+
+bench:      ## turn latency at turn 1 vs turn 200 (stock tracker store vs ours)
+	@bash -c 'source scripts/lib.sh && setup_envs && ensure_model' && .venv/bin/python benchmarks/dialogue_latency.py --both
 
 clean:      ## remove environments, models and local databases
 	rm -rf .venv .venv-rasa models var .pytest_cache

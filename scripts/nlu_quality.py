@@ -1,0 +1,43 @@
+"""Print NLU quality figures from `rasa test nlu` reports (run by scripts/quality.sh)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def _f1(report: Path) -> float | None:
+    if not report.exists():
+        return None
+    data = json.loads(report.read_text())
+    block = data.get("macro avg") or {}
+    return block.get("f1-score")
+
+
+def _entities(folder: Path) -> float | None:
+    # DIET's and the regex extractor's reports; the best extractor per entity counts.
+    scores = [f for f in (_f1(p) for p in sorted(folder.glob("*Extractor_report.json")) + sorted(folder.glob("DIETClassifier_report.json"))) if f is not None]
+    return max(scores) if scores else None
+
+
+def _worst_intents(report: Path, n: int = 5) -> list[tuple[str, float]]:
+    data = json.loads(report.read_text())
+    rows = [(k, v["f1-score"]) for k, v in data.items() if isinstance(v, dict) and "f1-score" in v and k not in {"macro avg", "weighted avg", "micro avg"}]
+    return sorted(rows, key=lambda r: r[1])[:n]
+
+
+def main(folders: list[str]) -> int:
+    for name in folders:
+        folder = Path(name)
+        intent = _f1(folder / "intent_report.json")
+        entity = _entities(folder)
+        print(f"{folder.name}: intent macro-F1 {intent if intent is None else f'{intent:.3f}'}, entity macro-F1 {entity if entity is None else f'{entity:.3f}'}")
+        if (folder / "intent_report.json").exists():
+            worst = ", ".join(f"{k} {v:.2f}" for k, v in _worst_intents(folder / "intent_report.json"))
+            print(f"  weakest intents: {worst}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
