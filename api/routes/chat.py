@@ -22,6 +22,19 @@ def _to_message(raw: dict) -> BotMessage:
     )
 
 
+def _merge_payloads(messages: list[BotMessage]) -> list[BotMessage]:
+    """Rasa's REST channel sends a response's custom payload as a message of its own;
+    attach it to the text it belongs to, so clients get one message with both."""
+    merged: list[BotMessage] = []
+    for message in messages:
+        payload_only = message.custom is not None and not (message.text or message.buttons or message.image)
+        if payload_only and merged and merged[-1].custom is None:
+            merged[-1] = merged[-1].model_copy(update={"custom": message.custom})
+        else:
+            merged.append(message)
+    return merged
+
+
 @router.post(
     "/chat",
     response_model=ChatResponse,
@@ -33,7 +46,7 @@ async def chat(body: ChatRequest, rasa: RasaDep) -> ChatResponse:
     if not text:
         raise HTTPException(status_code=422, detail="message is empty")
     raw = await rasa.send(sender_id=body.sender_id, text=text)
-    messages = [_to_message(m) for m in raw]
+    messages = _merge_payloads([_to_message(m) for m in raw])
     if not messages:
         # Rasa answers nothing when a custom action failed (action server or DB down).
         ok, _ = await rasa.action_server_health()

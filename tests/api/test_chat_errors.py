@@ -79,3 +79,14 @@ def test_openapi_documents_the_chat_route(client):
     spec = client.get("/openapi.json").json()
     assert "/api/chat" in spec["paths"] and "/health" in spec["paths"]
     assert client.get("/docs").status_code == 200
+
+
+def test_custom_payload_is_attached_to_the_text_before_it():
+    from api.routes.chat import _merge_payloads
+    from api.schemas import BotMessage
+
+    merged = _merge_payloads(
+        [BotMessage(text="Here's what I found"), BotMessage(custom={"type": "product_cards", "products": []}), BotMessage(text="Anything else?")]
+    )
+    assert [m.text for m in merged] == ["Here's what I found", "Anything else?"]
+    assert merged[0].custom == {"type": "product_cards", "products": []}

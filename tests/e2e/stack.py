@@ -56,6 +56,8 @@ class Stack:
             SHOP_RASA_URL=self.rasa_url,
             SHOP_RASA_TOKEN=self.token,
             SHOP_ACTION_SERVER_URL=self.action_url,
+            SHOP_ACTION_ENDPOINT_URL=f"{self.action_url}/webhook",
+            SHOP_TRACKER_DB=self.tracker.get("db", ""),
             SHOP_SHOP_BASE_URL="http://shop.test",
             SANIC_HOST="127.0.0.1",
             RASA_TELEMETRY_ENABLED="false",
@@ -72,7 +74,11 @@ class Stack:
         self._spawn("actions", [str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)])
 
     def start(self, timeout: float = 240) -> None:
-        endpoints = tracker_endpoints(self.workdir / "endpoints.yml", action_url=self.action_url, tracker=self.tracker)
+        if self.tracker.get("dialect") == "sqlite":
+            # The project's own endpoints.yml, filled from the environment as `make run` does.
+            endpoints = ROOT / "endpoints.yml"
+        else:
+            endpoints = tracker_endpoints(self.workdir / "endpoints.yml", action_url=self.action_url, tracker=self.tracker)
         self.start_actions()
         self._spawn(
             "rasa",

@@ -32,9 +32,15 @@ def db(stack):
 def test_product_search_answers_with_real_catalog_matches(stack, db):
     sender = _sender()
     assert "assistant" in stack.say(sender, "hi").lower()
-    reply = stack.say(sender, "do you have running shoes under 80 dollars")
+    response = stack.chat(sender, "do you have running shoes under 80 dollars")
+    assert response.status_code == 200
+    first = response.json()["messages"][0]
+    reply = first["text"]
     lines = [line for line in reply.splitlines() if re.match(r"^\d+\. ", line)]
     assert lines, reply
+    # The widget's product cards come with the text and name the same products.
+    cards = first["custom"]["products"]
+    assert [c["name"] for c in cards] == [re.match(r"^\d+\. (.+) – \$", line).group(1) for line in lines]
     for line in lines:
         name = re.match(r"^\d+\. (.+) – \$", line).group(1)
         product = db.scalar(select(Product).where(Product.name == name))
