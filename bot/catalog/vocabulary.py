@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.models import Brand, Category, ProductVariant
@@ -64,9 +64,9 @@ def load_vocabulary(session: Session) -> Vocabulary:
         brand_names[brand.slug] = brand.name
         for term in _brand_terms(brand.name):
             brands[term] = brand.slug
-    colors = {c: c for c in session.scalars(select(distinct(ProductVariant.color))) if c}
+    colors = {c: c for c in session.scalars(select(ProductVariant.color).distinct()) if c}
     colors.update({alias: c for alias, c in COLOR_ALIASES.items() if c in colors})
-    sizes = frozenset(s.lower() for s in session.scalars(select(distinct(ProductVariant.size))) if s)
+    sizes = frozenset(s.lower() for s in session.scalars(select(ProductVariant.size).distinct()) if s)
     return Vocabulary(
         categories=categories,
         category_names=category_names,
