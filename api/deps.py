@@ -9,21 +9,14 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from api.rasa_client import RasaClient
-from bot.db import get_sessionmaker
+from bot.db import session_scope
 from bot.settings import Settings, get_settings
 
 
 def _session() -> Iterator[Session]:
     """One session per request; the request commits or rolls back."""
-    session = get_sessionmaker()()
-    try:
+    with session_scope() as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def _rasa(request: Request) -> RasaClient:
