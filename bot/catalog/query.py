@@ -98,6 +98,7 @@ class QueryParser:
             for term in terms:
                 words.update(w for w in re.split(r"[\s\-]+", term) if len(w) >= 4)
         self._words = sorted(words)
+        self._word_set = frozenset(words)
 
     def _correct(self, text: str) -> tuple[str, dict[str, str]]:
         """Replace misspelt words by the catalog word they most resemble."""
@@ -106,10 +107,13 @@ class QueryParser:
         for token in self.nlp.make_doc(text):
             word = token.lower_
             candidate = None
-            if token.is_alpha and len(word) >= 4 and not token.is_stop and word not in self._words:
+            if (
+                token.is_alpha and len(word) >= 4 and not token.is_stop
+                and word not in self._word_set and word not in _FILLER
+            ):
                 cutoff = 85 if len(word) <= 5 else 80
                 hit = process.extractOne(word, self._words, scorer=fuzz.ratio, score_cutoff=cutoff)
-                if hit and word not in _FILLER:
+                if hit:
                     candidate = hit[0]
             if candidate:
                 corrections[token.text] = candidate
