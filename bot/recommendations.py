@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -159,3 +160,20 @@ def for_customer(session: Session, *, email: str, limit: int = 5) -> list[Produc
         seen = owned + [h.id for h in hits]
         hits += best_sellers(session, limit=limit - len(hits), exclude_ids=seen)
     return hits
+
+
+_KINDS = (
+    ("similar", re.compile(r"\b(similar|alternatives?|instead|like (this|that|it|the)|comparable|other options?)\b")),
+    ("personal", re.compile(r"\b(for me|my (taste|style|orders?|purchases?|history)|based on|i (might|would|'d) like|"
+                            r"personali[sz]ed|suit me)\b")),
+    ("top_rated", re.compile(r"\b(top|best|highest|well|good)[ -]?(rated|reviewed|reviews|ratings?)\b|\b(stars?|reviews?)\b")),
+)
+
+
+def recommendation_kind(text: str | None) -> str:
+    """What a recommendation request asks for: similar, personal, top_rated or best_sellers."""
+    cleaned = " ".join((text or "").lower().replace("\u2019", "'").split())
+    for kind, pattern in _KINDS:
+        if pattern.search(cleaned):
+            return kind
+    return "best_sellers"

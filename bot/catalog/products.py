@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session, selectinload
 
-from bot.catalog.search import ProductHit, product_hit
+from bot.catalog.query import ProductQuery
+from bot.catalog.search import ProductHit, product_hit, search_products
+from bot.catalog.service import parser_for
 from bot.models import Product
 
 _ORDINALS = {
@@ -110,3 +112,25 @@ def format_specs(specs: dict[str, object], limit: int = 5) -> str:
             value = "yes" if value else "no"
         parts.append(f"{label}: {value}")
     return ", ".join(parts)
+
+
+def find_referenced_product(
+    session: Session, *, text: str, shown: list[int] | None, current: int | None
+) -> tuple[int | None, ProductQuery]:
+    """The product a question is about, and the parsed question (colours, sizes asked for).
+
+    "is the second one waterproof?" and "do you have it in blue?" refer to what was
+    shown; "how much is the trailblazer 2" names a product, found by searching the
+    catalog for the words without colour, size or price filters (those are asked about,
+    not searched for).
+    """
+    query = parser_for(session).parse(text)
+    names_product = bool(query.keywords or query.brands or query.categories)
+    if referenced_index(text) is not None or not names_product:
+        return resolve_product(text=text, shown=shown, current=current), query
+    product_words = replace(query, colors=(), sizes=(), price_min=None, price_max=None, sort="relevance")
+    result = search_products(session, query=product_words, limit=1)
+    if result.hits and not result.relaxed:
+        return result.hits[0].id, query
+    # A word like "it" or "that" with a keyword the catalog does not know: fall back to context.
+    return resolve_product(text=text, shown=shown, current=current), query

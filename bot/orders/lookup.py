@@ -33,3 +33,12 @@ def orders_for_customer(
         )
     )
     return [order_view(order, today=today) for order in session.scalars(stmt)]
+
+
+def is_customer_order(session: Session, *, email: str, number: str) -> bool:
+    """True when order ``number`` was placed with ``email`` (already verified by the caller)."""
+    email = email.strip().lower()
+    found = session.scalar(
+        select(Order.id).where(Order.number == number, func.lower(Order.email) == email).limit(1)
+    )
+    return found is not None

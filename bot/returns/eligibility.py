@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from rapidfuzz import fuzz
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.catalog.products import referenced_index
 from bot.models import Order, OrderStatus, ReturnRequest, ReturnStatus
 from bot.models.base import utcnow
 from bot.returns.policy import as_utc, is_hygiene_item, return_deadline
@@ -86,3 +89,22 @@ def return_eligibility(
         order_number=order.number, eligible=eligible, reason=order_reason,
         return_by=deadline, items=tuple(items),
     )
+
+
+def match_item(text: str | None, labels: list[str]) -> int | None:
+    """Position in ``labels`` of the item a visitor picked: by number ("2", "the second
+    one") or by name ("the running shoes"); None when unclear."""
+    cleaned = (text or "").strip().lower()
+    if not cleaned or not labels:
+        return None
+    number = re.fullmatch(r"(?:item\s*|#|no\.?\s*)?(\d{1,2})\.?", cleaned)
+    index = int(number.group(1)) - 1 if number else referenced_index(cleaned)
+    if index is not None:
+        return index % len(labels) if -len(labels) <= index < len(labels) else None
+    scores = sorted(((fuzz.WRatio(label.lower(), cleaned), n) for n, label in enumerate(labels)), reverse=True)
+    best, position = scores[0]
+    runner_up = scores[1][0] if len(scores) > 1 else 0
+    # Two items of the same name (different sizes) are told apart by number instead.
+    if best >= 75 and best - runner_up >= 10:
+        return position
+    return None

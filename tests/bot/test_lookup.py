@@ -1,7 +1,8 @@
 from sqlalchemy import func, select
 
 from bot.models import Customer, Order
-from bot.orders.lookup import orders_for_customer
+from bot.orders.lookup import is_customer_order, orders_for_customer
+from bot.seed import DEMO_ORDERS
 
 
 def test_demo_customer_sees_their_one_order(session):
@@ -35,3 +36,10 @@ def test_only_orders_placed_with_that_email_are_listed(session):
 
 def test_unknown_email_lists_nothing(session):
     assert orders_for_customer(session, email="nobody@example.com") == []
+
+
+def test_is_customer_order_only_for_the_orders_own_email(session):
+    demo = DEMO_ORDERS[0]
+    assert is_customer_order(session, email=demo["email"].upper(), number=demo["number"])
+    assert not is_customer_order(session, email=DEMO_ORDERS[1]["email"], number=demo["number"])
+    assert not is_customer_order(session, email=demo["email"], number="9999999")

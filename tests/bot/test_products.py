@@ -1,7 +1,14 @@
 import pytest
 from sqlalchemy import select
 
-from bot.catalog.products import availability, format_specs, product_details, referenced_index, resolve_product
+from bot.catalog.products import (
+    availability,
+    find_referenced_product,
+    format_specs,
+    product_details,
+    referenced_index,
+    resolve_product,
+)
 from bot.models import Product
 
 
@@ -46,3 +53,21 @@ def test_resolve_product_prefers_an_ordinal_then_the_current_product():
 
 def test_format_specs():
     assert format_specs({"weight_g": 250, "waterproof": True}) == "weight g: 250, waterproof: yes"
+
+
+def test_find_referenced_product_uses_the_list_for_ordinals(session):
+    shown = list(session.scalars(select(Product.id).order_by(Product.id).limit(3)))
+    product_id, query = find_referenced_product(session, text="is the third one in blue?", shown=shown, current=None)
+    assert product_id == shown[2] and query.colors == ("blue",)
+
+
+def test_find_referenced_product_searches_for_a_named_product(session):
+    product = session.scalar(select(Product).order_by(Product.id.desc()).limit(1))
+    product_id, _ = find_referenced_product(session, text=f"is the {product.name} available in XL",
+                                            shown=[1, 2], current=1)
+    assert product_id == product.id
+
+
+def test_find_referenced_product_falls_back_to_the_current_product(session):
+    product_id, query = find_referenced_product(session, text="do you have it in size 42?", shown=[5, 6], current=6)
+    assert product_id == 6 and query.sizes == ("42",)

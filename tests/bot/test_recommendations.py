@@ -16,7 +16,7 @@ from bot.models import (
     Product,
     ProductVariant,
 )
-from bot.recommendations import best_sellers, for_customer, similar_products, top_rated
+from bot.recommendations import best_sellers, for_customer, recommendation_kind, similar_products, top_rated
 
 
 def _utc(value: datetime) -> datetime:
@@ -179,3 +179,17 @@ def test_for_demo_customer_prefers_their_category(session):
 def test_unknown_customer_gets_best_sellers(session):
     assert [h.id for h in for_customer(session, email="nobody@example.com")] == [
         h.id for h in best_sellers(session)]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("anything similar to this one?", "similar"),
+    ("show me alternatives", "similar"),
+    ("what would you recommend for me", "personal"),
+    ("based on my orders what should i get", "personal"),
+    ("top rated headphones", "top_rated"),
+    ("which ones have the best reviews", "top_rated"),
+    ("what's popular right now", "best_sellers"),
+    ("gift ideas for a runner", "best_sellers"),
+])
+def test_recommendation_kind(text, kind):
+    assert recommendation_kind(text) == kind

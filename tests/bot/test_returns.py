@@ -18,7 +18,7 @@ from bot.models import (
     ReturnRequest,
     ReturnStatus,
 )
-from bot.returns import create_return, parse_reason, return_eligibility
+from bot.returns import create_return, match_item, parse_reason, return_eligibility
 from bot.returns.service import new_reference
 
 JAMES = "james.okafor@example.com"  # 100002, delivered 5 days ago
@@ -206,3 +206,18 @@ def test_references_are_unique_and_well_formed(session):
 ])
 def test_reason_keywords(text, code):
     assert parse_reason(text).value == code
+
+
+@pytest.mark.parametrize("text, position", [
+    ("2", 1), ("#1", 0), ("item 2", 1), ("the second one", 1), ("last", 1),
+    ("the hoodie", 1), ("trail runner", 0), ("3", None), ("a sofa", None), ("", None),
+])
+def test_match_item_by_number_or_name(text, position):
+    labels = ["Trail Runner 2 (42, black)", "Merino Hoodie (M, navy)"]
+    assert match_item(text, labels) == position
+
+
+def test_match_item_leaves_two_items_of_the_same_name_to_their_numbers():
+    labels = ["Merino Hoodie (M, navy)", "Merino Hoodie (L, navy)"]
+    assert match_item("merino hoodie", labels) is None
+    assert match_item("2", labels) == 1
