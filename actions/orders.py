@@ -14,7 +14,9 @@ from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.errors import VerificationThrottled
 from bot.formatting import day
 from bot.orders import OrderView, normalise_email, normalise_order_number, order_view, verify_order
+from bot.orders.lookup import orders_for_customer
 
+MAX_OTHER_ORDERS = 3
 _CLEAR_FORM = [SlotSet("order_number", None), SlotSet("email", None)]
 
 
@@ -50,12 +52,15 @@ class ActionOrderStatus(Action):
             dispatcher.utter_message(response="utter_order_not_verified")
             return _CLEAR_FORM
 
-        def work(session: Session) -> OrderView | None:
+        def work(session: Session) -> tuple[OrderView | None, list[OrderView]]:
             order = verify_order(session, number=number, email=email, sender_id=tracker.sender_id)
-            return order_view(order, today=date.today()) if order else None
+            if order is None:
+                return None, []
+            others = orders_for_customer(session, email=email, limit=MAX_OTHER_ORDERS + 1)
+            return order_view(order, today=date.today()), [o for o in others if o.number != order.number]
 
         try:
-            view = await in_transaction(work)
+            view, others = await in_transaction(work)
         except ServiceUnavailable:
             dispatcher.utter_message(response="utter_lookup_unavailable")
             return _CLEAR_FORM
@@ -67,4 +72,8 @@ class ActionOrderStatus(Action):
             return _CLEAR_FORM
         response, variables = status_response(view)
         dispatcher.utter_message(response=response, **variables)
-        return [*_CLEAR_FORM, SlotSet("verified_order", view.number)]
+        if others:
+            lines = "\n".join(f"#{o.number} (placed {day(o.placed_at)}): {o.status}" for o in others[:MAX_OTHER_ORDERS])
+            dispatcher.utter_message(response="utter_other_orders", lines=lines)
+        return [*_CLEAR_FORM, SlotSet("verified_order", view.number), SlotSet("verified_email", email),
+                SlotSet("late_order", view.number if view.is_late else None)]

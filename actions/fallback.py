@@ -1,0 +1,72 @@
+"""Low NLU confidence: "did you mean ...?" buttons, and after two misses in a row, a human."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+# Button titles for intents worth suggesting, and what the button sends.
+# Policy topics send a typical question so the answer comes from the knowledge file.
+SUGGESTIONS: dict[str, tuple[str, str]] = {
+    "product_search": ("Find a product", "/product_search"),
+    "product_info": ("Details of a product", "/product_info"),
+    "product_availability": ("Check stock", "/product_availability"),
+    "order_status": ("Where is my order?", "/order_status"),
+    "order_cancel": ("Cancel an order", "/order_cancel"),
+    "return_request": ("Return an item", "/return_request"),
+    "recommend": ("Recommendations", "/recommend"),
+    "human_handoff": ("Talk to a person", "/human_handoff"),
+    "shipping_info": ("Shipping and delivery", "What are the shipping costs?"),
+    "payment_info": ("Payment methods", "Which payment methods do you accept?"),
+    "return_policy": ("Return policy", "How long do I have to return something?"),
+}
+MAX_SUGGESTIONS = 3
+MIN_CONFIDENCE = 0.05
+
+
+def consecutive_misses(tracker: Tracker) -> int:
+    """How many of the latest visitor messages in a row the bot did not understand."""
+    misses = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent != "nlu_fallback":
+            break
+        misses += 1
+    return misses
+
+
+def suggestions(tracker: Tracker) -> list[dict[str, str]]:
+    """Buttons for the most likely intents of the latest message."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    buttons = []
+    for entry in ranking:
+        name = entry.get("name")
+        if name in SUGGESTIONS and (entry.get("confidence") or 0) >= MIN_CONFIDENCE:
+            title, payload = SUGGESTIONS[name]
+            buttons.append({"title": title, "payload": payload})
+        if len(buttons) == MAX_SUGGESTIONS:
+            break
+    return buttons
+
+
+class ActionFallbackSuggest(Action):
+    def name(self) -> str:
+        return "action_fallback_suggest"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if consecutive_misses(tracker) >= 2:
+            dispatcher.utter_message(response="utter_fallback_offer_human")
+            return []
+        buttons = suggestions(tracker)
+        if not buttons:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        buttons.append({"title": "Something else", "payload": "/out_of_scope"})
+        dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
+        return []

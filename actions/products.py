@@ -1,0 +1,104 @@
+"""Questions about one product: details and stock, including follow-ups on what was shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions.catalog import product_card
+from actions.unit_of_work import ServiceUnavailable, in_transaction
+from bot.catalog.products import ProductDetails, availability, find_referenced_product, format_specs, product_details
+from bot.catalog.query import ProductQuery
+from bot.formatting import money
+
+
+def _listing(values: tuple[str, ...]) -> str:
+    return ", ".join(values) if values else "none at the moment"
+
+
+def _asked(query: ProductQuery) -> str:
+    """" in blue, size L" for the colours and sizes a question names."""
+    parts = []
+    if query.colors:
+        parts.append(" or ".join(query.colors))
+    if query.sizes:
+        parts.append("size " + " or ".join(query.sizes))
+    return (" in " + ", ".join(parts)) if parts else ""
+
+
+class ProductAction(Action):
+    """Finds the product a question is about, then answers with ``answer``."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        shown = [int(i) for i in tracker.get_slot("shown_products") or []]
+        current = tracker.get_slot("current_product")
+
+        def work(session: Session) -> tuple[ProductDetails | None, ProductQuery]:
+            product_id, query = find_referenced_product(
+                session, text=text, shown=shown, current=int(current) if current is not None else None)
+            return (product_details(session, product_id=product_id) if product_id else None), query
+
+        try:
+            details, query = await in_transaction(work)
+        except ServiceUnavailable:
+            dispatcher.utter_message(response="utter_lookup_unavailable")
+            return []
+        if details is None:
+            dispatcher.utter_message(response="utter_which_product")
+            return []
+        self.answer(dispatcher, details, query)
+        return [SlotSet("current_product", details.hit.id)]
+
+    def answer(self, dispatcher: CollectingDispatcher, details: ProductDetails, query: ProductQuery) -> None:
+        raise NotImplementedError
+
+
+class ActionProductInfo(ProductAction):
+    def name(self) -> str:
+        return "action_product_info"
+
+    def answer(self, dispatcher: CollectingDispatcher, details: ProductDetails, query: ProductQuery) -> None:
+        hit = details.hit
+        dispatcher.utter_message(
+            response="utter_product_info",
+            name=hit.name, brand=hit.brand, price=money(hit.price), rating=f"{hit.rating:.1f}",
+            description=details.description.strip(),
+            specs=format_specs(details.specs) or "no further specs listed",
+            colors=_listing(details.colors_in_stock()),
+            sizes=_listing(details.sizes_in_stock()),
+            url=hit.url,
+            json_message={"type": "product_cards", "products": [product_card(hit)]},
+        )
+
+
+class ActionProductAvailability(ProductAction):
+    def name(self) -> str:
+        return "action_product_availability"
+
+    def answer(self, dispatcher: CollectingDispatcher, details: ProductDetails, query: ProductQuery) -> None:
+        name = details.hit.name
+        if not (query.colors or query.sizes):
+            if details.hit.in_stock:
+                dispatcher.utter_message(response="utter_stock_overview", name=name,
+                                         colors=_listing(details.colors_in_stock()),
+                                         sizes=_listing(details.sizes_in_stock()))
+            else:
+                dispatcher.utter_message(response="utter_sold_out", name=name)
+            return
+        found = availability(details, colors=query.colors, sizes=query.sizes)
+        asked = _asked(query)
+        if found.available:
+            dispatcher.utter_message(response="utter_in_stock", name=name, asked=asked, stock=found.stock)
+            return
+        color = query.colors[0] if len(query.colors) == 1 else None
+        sizes = details.sizes_in_stock(color if color in details.colors_in_stock() else None)
+        response = "utter_out_of_stock" if found.matched else "utter_not_offered"
+        dispatcher.utter_message(response=response, name=name, asked=asked,
+                                 colors=_listing(details.colors_in_stock()), sizes=_listing(sizes))

@@ -1,0 +1,71 @@
+"""Recommendations: best sellers, top rated, similar to the product discussed, or for a verified customer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions.catalog import product_card
+from actions.unit_of_work import ServiceUnavailable, in_transaction
+from bot.catalog import ProductHit, parser_for
+from bot.catalog.products import find_referenced_product, product_details
+from bot.formatting import product_line
+from bot.recommendations import best_sellers, for_customer, recommendation_kind, similar_products, top_rated
+
+
+def _recommend(session: Session, tracker: Tracker) -> tuple[str, list[ProductHit], str | None]:
+    """(kind, products, what they are based on) for the latest message."""
+    text = tracker.latest_message.get("text") or ""
+    kind = recommendation_kind(text)
+    parser = parser_for(session)
+    query = parser.parse(text)
+    category = query.categories[0] if query.categories else None
+    category_name = parser.vocab.category_names.get(category) if category else None
+    if kind == "similar":
+        shown = [int(i) for i in tracker.get_slot("shown_products") or []]
+        current = tracker.get_slot("current_product")
+        product_id, _ = find_referenced_product(
+            session, text=text, shown=shown, current=int(current) if current is not None else None)
+        if product_id is None:
+            return "similar_unknown", [], None
+        details = product_details(session, product_id=product_id)
+        return "similar", similar_products(session, product_id=product_id), details.hit.name if details else None
+    if kind == "personal":
+        email = tracker.get_slot("verified_email")
+        if email:
+            return "personal", for_customer(session, email=email), None
+        return "personal_unverified", best_sellers(session, category_slug=category), category_name
+    if kind == "top_rated":
+        return "top_rated", top_rated(session, category_slug=category), category_name
+    return "best_sellers", best_sellers(session, category_slug=category), category_name
+
+
+class ActionRecommend(Action):
+    def name(self) -> str:
+        return "action_recommend"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        try:
+            kind, hits, basis = await in_transaction(lambda session: _recommend(session, tracker))
+        except ServiceUnavailable:
+            dispatcher.utter_message(response="utter_lookup_unavailable")
+            return []
+        if kind == "similar_unknown":
+            dispatcher.utter_message(response="utter_which_product")
+            return []
+        if not hits:
+            dispatcher.utter_message(response="utter_no_recommendations")
+            return []
+        lines = "\n".join(product_line(i, hit) for i, hit in enumerate(hits, start=1))
+        scope = f" in {basis}" if basis and kind != "similar" else ""
+        dispatcher.utter_message(
+            response=f"utter_recommend_{kind}", lines=lines, scope=scope, product=basis or "",
+            json_message={"type": "product_cards", "products": [product_card(h) for h in hits]},
+        )
+        return [SlotSet("shown_products", [h.id for h in hits])]

@@ -1,0 +1,34 @@
+"""Slot values as the actions see them, and the events that end a form early."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk.events import SlotSet
+from rasa_sdk.forms import REQUESTED_SLOT
+
+# What a form slot holds when the visitor said "no"/"stop" instead of answering
+# (see the `from_intent: deny` mappings in domain.yml).
+STOP = "__stop__"
+
+
+def first_text(value: Any) -> str:
+    """Slot values arrive as a list when two extractors found the same entity."""
+    if isinstance(value, list):
+        value = next((v for v in value if v), "")
+    return value if isinstance(value, str) else str(value or "")
+
+
+def end_form(**clear: Any) -> dict[str, Any]:
+    """Validation output that ends the active form now (Rasa deactivates it)."""
+    return {**clear, REQUESTED_SLOT: None}
+
+
+def end_form_events(*slots: str) -> list[dict[str, Any]]:
+    """``end_form`` as events, clearing ``slots``."""
+    return [*(SlotSet(slot, None) for slot in slots), SlotSet(REQUESTED_SLOT, None)]
+
+
+def item_count(quantities: list[int] | tuple[int, ...]) -> str:
+    count = sum(quantities)
+    return f"{count} item" if count == 1 else f"{count} items"

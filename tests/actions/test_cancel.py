@@ -1,0 +1,75 @@
+from sqlalchemy import select
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.cancel import ActionCancelOrder, ValidateCancelOrderForm
+from bot.models import Order, OrderStatus
+from bot.seed import DEMO_ORDERS
+from tests.actions.conftest import form_tracker, make_tracker, responses, run, validate
+
+PLACED, SHIPPED, CANCELLED = DEMO_ORDERS[2], DEMO_ORDERS[0], DEMO_ORDERS[5]
+
+
+def _verify(demo, email=None, sender="canceller"):
+    tracker = form_tracker("cancel_order_form", email or demo["email"],
+                           extracted={"email": email or demo["email"]},
+                           slots={"order_number": demo["number"]}, sender_id=sender)
+    return validate(ValidateCancelOrderForm(), tracker)
+
+
+def _submit(demo, confirmed, sender="canceller"):
+    dispatcher = CollectingDispatcher()
+    slots = {"order_number": demo["number"], "email": demo["email"], "cancel_confirmed": confirmed}
+    run(ActionCancelOrder(), dispatcher, make_tracker("yes", intent="affirm", slots=slots, sender_id=sender))
+    return dispatcher
+
+
+def _order(session, demo) -> Order:
+    order = session.scalar(select(Order).where(Order.number == demo["number"]))
+    session.refresh(order)
+    return order
+
+
+def test_unshipped_order_asks_for_confirmation_with_its_summary(session):
+    dispatcher, slots = _verify(PLACED)
+    assert dispatcher.messages == []
+    assert "requested_slot" not in slots  # the form goes on to ask for confirmation
+    assert slots["verified_order"] == PLACED["number"]
+    assert slots["order_summary"].startswith(f"#{PLACED['number']} (")
+
+
+def test_confirmed_cancellation_changes_the_order_and_records_it(session):
+    dispatcher = _submit(PLACED, True)
+    assert responses(dispatcher) == ["utter_cancel_done"]
+    order = _order(session, PLACED)
+    assert order.status is OrderStatus.CANCELLED
+    assert order.history[-1].status is OrderStatus.CANCELLED
+    assert order.history[-1].note.startswith("Cancelled by customer via chat")
+
+
+def test_declined_confirmation_changes_nothing(session):
+    before = _order(session, PLACED).status
+    dispatcher = _submit(PLACED, False)
+    assert responses(dispatcher) == ["utter_cancel_kept"]
+    assert _order(session, PLACED).status is before
+
+
+def test_shipped_order_is_told_to_return_instead_and_the_form_ends(session):
+    dispatcher, slots = _verify(SHIPPED)
+    assert responses(dispatcher) == ["utter_cancel_too_late"]
+    assert slots["requested_slot"] is None
+    assert _order(session, SHIPPED).status is OrderStatus.SHIPPED
+
+
+def test_cancelled_order_has_nothing_left_to_cancel(session):
+    dispatcher, slots = _verify(CANCELLED)
+    assert responses(dispatcher) == ["utter_cancel_closed"]
+    assert slots["requested_slot"] is None
+
+
+def test_wrong_email_reveals_nothing_and_cancels_nothing(session):
+    dispatcher, slots = _verify(PLACED, email="someone@example.com")
+    assert responses(dispatcher) == ["utter_order_not_verified"]
+    assert slots["requested_slot"] is None and slots["order_number"] is None
+    assert "verified_order" not in slots
+    assert all(PLACED["number"] not in str(v) for m in dispatcher.messages for v in m.values())
+    assert _order(session, PLACED).status is OrderStatus.PLACED

@@ -1,0 +1,83 @@
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+
+import actions.handoff as handoff_actions
+from actions.fallback import ActionFallbackSuggest
+from actions.handoff import ActionHandoff, ActionLeaveMessage
+from bot.models import HandoffRequest, HandoffStatus
+from tests.actions.conftest import make_tracker, responses, run
+
+
+def _user(intent, text="x"):
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+
+
+@pytest.fixture
+def staffed(monkeypatch):
+    def set_staffed(value: bool):
+        monkeypatch.setattr(handoff_actions, "is_staffed", lambda now: value)
+    return set_staffed
+
+
+def _handoff(sender, **slots):
+    dispatcher = CollectingDispatcher()
+    events = run(ActionHandoff(), dispatcher, make_tracker("human please", intent="human_handoff",
+                                                          slots=slots, sender_id=sender))
+    return dispatcher, {e["name"]: e["value"] for e in events}
+
+
+def test_during_staffed_hours_the_conversation_is_queued(session, staffed):
+    staffed(True)
+    dispatcher, slots = _handoff("needs-human", verified_order="100002")
+    assert responses(dispatcher) == ["utter_handoff_queued"]
+    assert slots["agents_available"] is True
+    request = session.scalar(select(HandoffRequest).where(HandoffRequest.sender_id == "needs-human"))
+    assert request.status is HandoffStatus.WAITING and request.verified_order_number == "100002"
+    _handoff("needs-human")  # asking twice does not queue twice
+    assert len(session.scalars(select(HandoffRequest).where(HandoffRequest.sender_id == "needs-human")).all()) == 1
+
+
+def test_a_late_parcel_is_recorded_as_the_reason(session, staffed):
+    staffed(True)
+    _handoff("late-one", late_order="100004")
+    request = session.scalar(select(HandoffRequest).where(HandoffRequest.sender_id == "late-one"))
+    assert request.reason.value == "late_parcel"
+
+
+def test_outside_staffed_hours_a_message_can_be_left(session, staffed):
+    staffed(False)
+    dispatcher, slots = _handoff("night-owl", verified_email="ann@example.com")
+    assert responses(dispatcher) == ["utter_handoff_offline"]
+    assert slots["agents_available"] is False and slots["contact_email"] == "ann@example.com"
+    left = CollectingDispatcher()
+    run(ActionLeaveMessage(), left, make_tracker(sender_id="night-owl", slots={
+        "contact_email": "ann@example.com", "handoff_message": "My parcel 100004 is late"}))
+    assert responses(left) == ["utter_message_left"]
+    request = session.scalar(select(HandoffRequest).where(HandoffRequest.sender_id == "night-owl"))
+    assert request.status is HandoffStatus.MESSAGE_LEFT
+    assert request.contact_email == "ann@example.com" and request.message == "My parcel 100004 is late"
+
+
+def _fallback(events, ranking):
+    from rasa_sdk import Tracker
+
+    tracker = Tracker("lost", {}, {"text": "blorp", "intent": {"name": "nlu_fallback"}, "intent_ranking": ranking},
+                      events, False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    run(ActionFallbackSuggest(), dispatcher, tracker)
+    return dispatcher
+
+
+def test_first_miss_suggests_the_likely_intents():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "order_status", "confidence": 0.3},
+               {"name": "greet", "confidence": 0.2}, {"name": "shipping_info", "confidence": 0.1}]
+    dispatcher = _fallback([_user("greet"), _user("nlu_fallback")], ranking)
+    assert responses(dispatcher) == ["utter_did_you_mean"]
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert titles == ["Where is my order?", "Shipping and delivery", "Something else"]
+
+
+def test_second_miss_in_a_row_offers_a_person():
+    dispatcher = _fallback([_user("nlu_fallback"), _user("nlu_fallback")], [])
+    assert responses(dispatcher) == ["utter_fallback_offer_human"]

@@ -1,0 +1,85 @@
+from decimal import Decimal
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+
+from actions.products import ActionProductAvailability, ActionProductInfo
+from bot.models import Product
+from tests.actions.conftest import make_tracker, responses, run
+
+
+def _ask(action, text, **slots):
+    dispatcher = CollectingDispatcher()
+    events = run(action, dispatcher, make_tracker(text, intent="product_info", slots=slots))
+    return dispatcher, {e["name"]: e["value"] for e in events}
+
+
+@pytest.fixture
+def shown(session):
+    """Three products as if a search had just listed them."""
+    return list(session.scalars(select(Product.id).order_by(Product.id).limit(3)))
+
+
+def test_the_second_one_is_the_second_product_shown(session, shown):
+    dispatcher, slots = _ask(ActionProductInfo(), "how much is the second one?", shown_products=shown)
+    product = session.get(Product, shown[1])
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_product_info"
+    assert message["name"] == product.name and message["price"] == f"${product.price:,.2f}"
+    assert message["custom"]["products"][0]["id"] == product.id
+    assert slots == {"current_product": product.id}
+
+
+def test_it_means_the_product_being_discussed(session, shown):
+    dispatcher, _ = _ask(ActionProductInfo(), "what's it made of", shown_products=shown, current_product=shown[2])
+    assert dispatcher.messages[0]["name"] == session.get(Product, shown[2]).name
+
+
+def test_a_named_product_is_found_in_the_catalog(session):
+    product = session.scalar(select(Product).order_by(Product.id.desc()).limit(1))
+    dispatcher, slots = _ask(ActionProductInfo(), f"tell me about the {product.name}")
+    assert dispatcher.messages[0]["name"] == product.name
+    assert slots == {"current_product": product.id}
+
+
+def test_without_context_the_bot_asks_which_product(session):
+    dispatcher, slots = _ask(ActionProductInfo(), "how much is it")
+    assert responses(dispatcher) == ["utter_which_product"]
+    assert slots == {}
+
+
+def _colourful(session) -> Product:
+    """A product in stock in one colour and missing another colour entirely."""
+    for product in session.scalars(select(Product).order_by(Product.id)):
+        colours = {v.color for v in product.variants if v.stock > 0}
+        if colours and len({v.color for v in product.variants}) < 3:
+            return product
+    raise AssertionError("no suitable product in the test shop")
+
+
+def test_stock_in_a_colour_is_the_sum_over_its_sizes(session):
+    product = _colourful(session)
+    colour = next(v.color for v in product.variants if v.stock > 0)
+    dispatcher, _ = _ask(ActionProductAvailability(), f"do you have it in {colour}?", current_product=product.id)
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_in_stock"
+    assert message["stock"] == sum(v.stock for v in product.variants if v.color == colour)
+
+
+def test_a_colour_the_product_does_not_come_in_is_told_with_the_alternatives(session):
+    product = _colourful(session)
+    offered = {v.color for v in product.variants}
+    missing = next(c for c in ("red", "blue", "green", "pink", "yellow", "white", "black") if c not in offered)
+    dispatcher, _ = _ask(ActionProductAvailability(), f"got it in {missing}?", current_product=product.id)
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_not_offered"
+    assert set(message["colors"].split(", ")) == {v.color for v in product.variants if v.stock > 0}
+
+
+def test_price_in_the_answer_is_the_database_price(session, shown):
+    product = session.get(Product, shown[0])
+    product.price = Decimal("12.34")
+    session.flush()
+    dispatcher, _ = _ask(ActionProductInfo(), "price of the first one?", shown_products=shown)
+    assert dispatcher.messages[0]["price"] == "$12.34"
