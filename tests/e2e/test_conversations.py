@@ -120,3 +120,105 @@ def test_conversations_are_kept_in_the_tracker_store(stack):
         count = conn.execute(text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar()
     engine.dispose()
     assert count > 0
+
+
+def _messages(stack, sender, text):
+    response = stack.chat(sender, text)
+    assert response.status_code == 200, response.text
+    return response.json()["messages"]
+
+
+def _policy_answers(intent: str) -> set[str]:
+    import yaml
+
+    from tests.e2e.stack import ROOT
+
+    knowledge = yaml.safe_load((ROOT / "data/knowledge/shop_policies.yml").read_text())["responses"]
+    return {variant["text"] for key, variants in knowledge.items() if key.startswith(f"utter_{intent}/") for variant in variants}
+
+
+def test_follow_up_questions_refer_to_the_products_shown(stack, db):
+    sender = _sender()
+    cards = _messages(stack, sender, "running shoes under 80 dollars")[0]["custom"]["products"]
+    assert len(cards) >= 2
+    reply = stack.say(sender, "how much is the second one?")
+    product = db.get(Product, cards[1]["id"])
+    assert product.name in reply and money(product.price) in reply
+    stock = stack.say(sender, "is it in stock?")
+    assert product.name in stock
+
+
+def test_a_shipping_question_inside_the_order_form_is_answered_and_the_form_resumes(stack):
+    sender = _sender()
+    assert "order number" in stack.say(sender, "where is my order?").lower()
+    messages = _messages(stack, sender, "how much does shipping cost?")
+    texts = [m["text"] for m in messages]
+    assert texts[0] in _policy_answers("shipping_info")
+    assert "order number" in texts[-1].lower()
+
+
+def test_policy_questions_are_answered_from_the_knowledge_file(stack):
+    sender = _sender()
+    assert stack.say(sender, "can I pay with paypal?") in _policy_answers("payment_info")
+    assert stack.say(sender, "how many days do i have to send something back") in _policy_answers("return_policy")
+
+
+def test_handoff_is_recorded_for_the_conversation(stack, db):
+    from bot.models import HandoffRequest
+
+    sender = _sender()
+    reply = stack.say(sender, "I want to talk to a human")
+    assert "team" in reply.lower()
+    db.expire_all()
+    assert db.scalar(select(HandoffRequest).where(HandoffRequest.sender_id == sender)) is not None
+
+
+def test_gibberish_gets_did_you_mean_buttons_then_a_person(stack):
+    sender = _sender()
+    first = _messages(stack, sender, "blarg fnord zzzt")
+    assert first[0]["buttons"], first
+    second = _messages(stack, sender, "wibble wobble qqq")
+    assert any(b["payload"] == "/human_handoff" for b in second[0]["buttons"]), second
+
+
+def test_shipped_order_cannot_be_cancelled(stack, db):
+    demo = DEMO_ORDERS[0]
+    sender = _sender()
+    stack.say(sender, f"cancel my order {demo['number']}")
+    reply = stack.say(sender, demo["email"])
+    assert "can't be cancelled" in reply
+    db.expire_all()
+    assert db.scalar(select(Order.status).where(Order.number == demo["number"])).value == "shipped"
+
+
+def test_return_request_creates_a_return_record(stack, db):
+    from bot.models import ReturnRequest
+
+    demo = DEMO_ORDERS[1]
+    sender = _sender()
+    assert "order number" in stack.say(sender, "I'd like to return something").lower()
+    stack.say(sender, demo["number"])
+    ask_reason = _messages(stack, sender, demo["email"])
+    assert ask_reason[-1]["buttons"], ask_reason
+    confirm = _messages(stack, sender, "Too small")
+    assert confirm[-1]["buttons"], confirm
+    done = stack.say(sender, "yes")
+    reference = re.search(r"RMA-[A-Z0-9]{6}", done).group(0)
+    db.expire_all()
+    record = db.scalar(select(ReturnRequest).where(ReturnRequest.reference == reference))
+    assert record is not None and record.order.number == demo["number"] and record.reason.value == "too_small"
+
+
+def test_cancellation_after_confirmation_is_recorded(stack, db):
+    """Runs last in this module: it changes demo order 100003."""
+    demo = DEMO_ORDERS[2]
+    sender = _sender()
+    assert "order number" in stack.say(sender, "please cancel my order").lower()
+    stack.say(sender, demo["number"])
+    confirm = _messages(stack, sender, demo["email"])
+    assert [b["payload"] for b in confirm[-1]["buttons"]] == ["/affirm", "/deny"]
+    assert "cancelled" in stack.say(sender, "yes").lower()
+    db.expire_all()
+    order = db.scalar(select(Order).where(Order.number == demo["number"]))
+    assert order.status.value == "cancelled"
+    assert order.history[-1].note.startswith("Cancelled by customer via chat")
