@@ -8,6 +8,7 @@ before the visitor is asked anything else.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -27,15 +28,15 @@ from bot.orders.lookup import is_customer_order
 ORDER_SLOTS = ("order_number", "email")
 
 
-class OrderFormValidation(FormValidationAction):
+class OrderFormValidation(FormValidationAction, ABC):
     """Validation shared by the order forms; subclasses set ``verifies`` and ``check_order``."""
 
     verifies = False
     # Slots cleared when the form ends early.
     form_slots: tuple[str, ...] = ORDER_SLOTS
 
-    def name(self) -> str:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def name(self) -> str: ...
 
     def stopped(self, dispatcher: CollectingDispatcher) -> dict[str, Any]:
         dispatcher.utter_message(response="utter_form_stopped")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -30,7 +31,7 @@ def _asked(query: ProductQuery) -> str:
     return (" in " + ", ".join(parts)) if parts else ""
 
 
-class ProductAction(Action):
+class ProductAction(Action, ABC):
     """Finds the product a question is about, then answers with ``answer``."""
 
     async def run(
@@ -56,8 +57,8 @@ class ProductAction(Action):
         self.answer(dispatcher, details, query)
         return [SlotSet("current_product", details.hit.id)]
 
-    def answer(self, dispatcher: CollectingDispatcher, details: ProductDetails, query: ProductQuery) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def answer(self, dispatcher: CollectingDispatcher, details: ProductDetails, query: ProductQuery) -> None: ...
 
 
 class ActionProductInfo(ProductAction):
