@@ -1,3 +1,5 @@
+import re
+
 from sqlalchemy import select
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -72,3 +74,15 @@ def test_database_down_gives_a_polite_answer(monkeypatch):
     monkeypatch.setattr(uow, "session_scope", broken)
     messages, _ = _ask(DEMO_ORDERS[0]["number"], DEMO_ORDERS[0]["email"])
     assert [m["response"] for m in messages] == ["utter_lookup_unavailable"]
+
+
+def test_a_customer_with_several_orders_hears_about_the_others_and_only_theirs(session):
+    from sqlalchemy import func
+
+    email = session.scalar(select(Order.email).group_by(Order.email).having(func.count() > 2).limit(1))
+    mine = session.scalars(select(Order).where(Order.email == email).order_by(Order.placed_at.desc())).all()
+    messages, events = _ask(mine[0].number, email, sender="several")
+    assert [m["response"] for m in messages][1] == "utter_other_orders"
+    listed = set(re.findall(r"#(\d+)", messages[1]["lines"]))
+    assert listed and listed <= {o.number for o in mine[1:]}
+    assert {"event": "slot", "name": "verified_email", "value": email, "timestamp": None} in events

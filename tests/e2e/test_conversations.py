@@ -139,7 +139,7 @@ def _policy_answers(intent: str) -> set[str]:
 
 def test_follow_up_questions_refer_to_the_products_shown(stack, db):
     sender = _sender()
-    cards = _messages(stack, sender, "running shoes under 80 dollars")[0]["custom"]["products"]
+    cards = _messages(stack, sender, "show me running shoes")[0]["custom"]["products"]
     assert len(cards) >= 2
     reply = stack.say(sender, "how much is the second one?")
     product = db.get(Product, cards[1]["id"])
