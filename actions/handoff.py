@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.slots import STOP, end_form, first_text
+from actions.slots import STOP, checked, end_form, first_text
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.errors import EmptyMessage, InvalidEmail
 from bot.handoff import is_staffed, leave_message, next_staffed_opening, request_handoff
@@ -79,14 +79,10 @@ class ValidateHandoffMessageForm(FormValidationAction):
     def validate_contact_email(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = first_text(slot_value)
-        if text == STOP:
+        if first_text(slot_value) == STOP:
             return self._stopped(dispatcher)
-        email = normalise_email(text)
-        if email is None:
-            dispatcher.utter_message(response="utter_invalid_email")
-            return {"contact_email": None}
-        return {"contact_email": email}
+        return checked(slot_value, dispatcher, slot="contact_email", normalise=normalise_email,
+                       invalid_response="utter_invalid_email")
 
     def validate_handoff_message(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

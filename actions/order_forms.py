@@ -18,7 +18,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.slots import STOP, end_form, end_form_events, first_text
+from actions.slots import STOP, checked, end_form, end_form_events, first_text
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.errors import VerificationThrottled
 from bot.models import Order
@@ -45,26 +45,18 @@ class OrderFormValidation(FormValidationAction, ABC):
     def validate_order_number(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = first_text(slot_value)
-        if text == STOP:
+        if first_text(slot_value) == STOP:
             return self.stopped(dispatcher)
-        number = normalise_order_number(text)
-        if number is None:
-            dispatcher.utter_message(response="utter_invalid_order_number")
-            return {"order_number": None}
-        return {"order_number": number}
+        return checked(slot_value, dispatcher, slot="order_number", normalise=normalise_order_number,
+                       invalid_response="utter_invalid_order_number")
 
     def validate_email(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = first_text(slot_value)
-        if text == STOP:
+        if first_text(slot_value) == STOP:
             return self.stopped(dispatcher)
-        email = normalise_email(text)
-        if email is None:
-            dispatcher.utter_message(response="utter_invalid_email")
-            return {"email": None}
-        return {"email": email}
+        return checked(slot_value, dispatcher, slot="email", normalise=normalise_email,
+                       invalid_response="utter_invalid_email")
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
 # What a form slot holds when the visitor said "no"/"stop" instead of answering
@@ -32,3 +34,14 @@ def end_form_events(*slots: str) -> list[dict[str, Any]]:
 def item_count(quantities: list[int] | tuple[int, ...]) -> str:
     count = sum(quantities)
     return f"{count} item" if count == 1 else f"{count} items"
+
+
+def checked(
+    value: Any, dispatcher: CollectingDispatcher, *, slot: str,
+    normalise: Callable[[str], str | None], invalid_response: str,
+) -> dict[str, Any]:
+    """``{slot: normalised value}``, or a polite re-ask and ``{slot: None}`` when it is not valid."""
+    result = normalise(first_text(value))
+    if result is None:
+        dispatcher.utter_message(response=invalid_response)
+    return {slot: result}
