@@ -33,6 +33,9 @@ def main(folders: list[str]) -> int:
         intent = _f1(folder / "intent_report.json")
         entity = _entities(folder)
         print(f"{folder.name}: intent macro-F1 {intent if intent is None else f'{intent:.3f}'}, entity macro-F1 {entity if entity is None else f'{entity:.3f}'}")
+        answers = _f1(folder / "response_selection_report.json")
+        if answers is not None:
+            print(f"  policy sub-question (ResponseSelector) macro-F1 {answers:.3f}")
         if (folder / "intent_report.json").exists():
             worst = ", ".join(f"{k} {v:.2f}" for k, v in _worst_intents(folder / "intent_report.json"))
             print(f"  weakest intents: {worst}")
