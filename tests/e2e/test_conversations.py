@@ -173,12 +173,16 @@ def test_handoff_is_recorded_for_the_conversation(stack, db):
     assert db.scalar(select(HandoffRequest).where(HandoffRequest.sender_id == sender)) is not None
 
 
-def test_gibberish_gets_did_you_mean_buttons_then_a_person(stack):
+def test_gibberish_gets_a_way_forward_never_a_made_up_answer(stack):
+    """Whether the model reads it as low confidence ("did you mean" buttons, then a person)
+    or as out of scope ("here is what I can do"), the visitor is shown where to go."""
     sender = _sender()
-    first = _messages(stack, sender, "blarg fnord zzzt")
-    assert first[0]["buttons"], first
-    second = _messages(stack, sender, "wibble wobble qqq")
-    assert any(b["payload"] == "/human_handoff" for b in second[0]["buttons"]), second
+    replies = [_messages(stack, sender, text)[0] for text in ("blarg fnord zzzt", "wibble wobble qqq")]
+    for reply in replies:
+        assert reply["buttons"] or "what I can do" in reply["text"], reply
+        assert not reply["custom"], "gibberish must not produce product cards"
+    if replies[0]["buttons"] and replies[1]["buttons"]:  # two misses in a row
+        assert any(b["payload"] == "/human_handoff" for b in replies[1]["buttons"]), replies
 
 
 def test_shipped_order_cannot_be_cancelled(stack, db):
