@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.order_forms import ORDER_SLOTS, OrderFormValidation
-from actions.slots import end_form_events, item_count
+from actions.slots import end_form_events, item_count, user_intent
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.errors import OrderNotCancellable, OrderNotFound, VerificationThrottled
 from bot.formatting import day, money
@@ -96,6 +96,6 @@ class ActionCancelOrder(Action):
 def _reason_text(tracker: Tracker) -> str:
     """The visitor's own words from the message that asked to cancel ("ordered the wrong size")."""
     for event in reversed(tracker.events):
-        if event.get("event") == "user" and (event.get("parse_data") or {}).get("intent", {}).get("name") == "order_cancel":
+        if user_intent(event) == "order_cancel":
             return (event.get("text") or "")[:300]
     return ""

@@ -7,6 +7,8 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.slots import user_intent
+
 # Button titles for intents worth suggesting, and what the button sends.
 # Policy topics send a typical question so the answer comes from the knowledge file.
 SUGGESTIONS: dict[str, tuple[str, str]] = {
@@ -32,8 +34,7 @@ def consecutive_misses(tracker: Tracker) -> int:
     for event in reversed(tracker.events):
         if event.get("event") != "user":
             continue
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if intent != "nlu_fallback":
+        if user_intent(event) != "nlu_fallback":
             break
         misses += 1
     return misses

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.slots import STOP, checked, end_form, first_text
+from actions.slots import STOP, checked, end_form, first_text, user_intent
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.errors import EmptyMessage, InvalidEmail
 from bot.handoff import is_staffed, leave_message, next_staffed_opening, request_handoff
@@ -26,7 +26,7 @@ def _reason(tracker: Tracker) -> HandoffReason:
     if tracker.get_slot("late_order"):
         return HandoffReason.LATE_PARCEL
     recent = [e for e in tracker.events if e.get("event") == "user"][-4:-1]
-    if any(((e.get("parse_data") or {}).get("intent") or {}).get("name") == "nlu_fallback" for e in recent):
+    if any(user_intent(e) == "nlu_fallback" for e in recent):
         return HandoffReason.FALLBACK
     return HandoffReason.ASKED
 

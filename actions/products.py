@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.catalog import product_card
+from actions.slots import product_context
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.catalog.products import ProductDetails, availability, find_referenced_product, format_specs, product_details
 from bot.catalog.query import ProductQuery
@@ -38,12 +39,10 @@ class ProductAction(Action, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
-        shown = [int(i) for i in tracker.get_slot("shown_products") or []]
-        current = tracker.get_slot("current_product")
+        shown, current = product_context(tracker)
 
         def work(session: Session) -> tuple[ProductDetails | None, ProductQuery]:
-            product_id, query = find_referenced_product(
-                session, text=text, shown=shown, current=int(current) if current is not None else None)
+            product_id, query = find_referenced_product(session, text=text, shown=shown, current=current)
             return (product_details(session, product_id=product_id) if product_id else None), query
 
         try:

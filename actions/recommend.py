@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.catalog import product_card
+from actions.slots import product_context
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.catalog import ProductHit, parser_for
 from bot.catalog.products import find_referenced_product, product_details
@@ -26,10 +27,8 @@ def _recommend(session: Session, tracker: Tracker) -> tuple[str, list[ProductHit
     category = query.categories[0] if query.categories else None
     category_name = parser.vocab.category_names.get(category) if category else None
     if kind == "similar":
-        shown = [int(i) for i in tracker.get_slot("shown_products") or []]
-        current = tracker.get_slot("current_product")
-        product_id, _ = find_referenced_product(
-            session, text=text, shown=shown, current=int(current) if current is not None else None)
+        shown, current = product_context(tracker)
+        product_id, _ = find_referenced_product(session, text=text, shown=shown, current=current)
         if product_id is None:
             return "similar_unknown", [], None
         details = product_details(session, product_id=product_id)

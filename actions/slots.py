@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
@@ -45,3 +46,17 @@ def checked(
     if result is None:
         dispatcher.utter_message(response=invalid_response)
     return {slot: result}
+
+
+def user_intent(event: dict[str, Any]) -> str | None:
+    """The intent NLU gave a visitor message event (None for other events)."""
+    if event.get("event") != "user":
+        return None
+    return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+
+
+def product_context(tracker: Tracker) -> tuple[list[int], int | None]:
+    """The products last listed and the one being discussed, for follow-up questions."""
+    shown = [int(i) for i in tracker.get_slot("shown_products") or []]
+    current = tracker.get_slot("current_product")
+    return shown, int(current) if current is not None else None
