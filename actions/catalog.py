@@ -28,6 +28,44 @@ def product_card(hit: ProductHit) -> dict[str, Any]:
     }
 
 
+async def answer_search(dispatcher: CollectingDispatcher, text: str) -> list[dict[str, Any]]:
+    """Search the catalog for ``text`` and answer with the results (or say nothing matched).
+
+    Also used by the product-question actions when a question names no product the
+    catalog knows ("do you have any xylophones?"): a search answer beats "which product?".
+    """
+
+    def work(session: Session) -> tuple[SearchResult, str]:
+        result = find_products(session, text=text)
+        vocab = parser_for(session).vocab
+        return result, query_summary(result.query, vocab.category_names, vocab.brand_names)
+
+    try:
+        result, summary = await in_transaction(work)
+    except ServiceUnavailable:
+        dispatcher.utter_message(response="utter_lookup_unavailable")
+        return []
+    if result.query.is_empty:
+        dispatcher.utter_message(response="utter_ask_what_product")
+        return []
+    if not result.hits:
+        dispatcher.utter_message(response="utter_no_products", query=text.strip()[:80])
+        return [SlotSet("shown_products", [])]
+    lines = "\n".join(product_line(i, hit) for i, hit in enumerate(result.hits, start=1))
+    cards = {"type": "product_cards", "products": [product_card(h) for h in result.hits]}
+    if result.relaxed:
+        dispatcher.utter_message(
+            response="utter_products_nearest",
+            summary=summary,
+            relaxed_note=relaxed_note(result.relaxed),
+            lines=lines,
+            json_message=cards,
+        )
+    else:
+        dispatcher.utter_message(response="utter_products_found", summary=summary, lines=lines, json_message=cards)
+    return [SlotSet("shown_products", [hit.id for hit in result.hits])]
+
+
 class ActionSearchProducts(Action):
     def name(self) -> str:
         return "action_search_products"
@@ -35,34 +73,4 @@ class ActionSearchProducts(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        text = tracker.latest_message.get("text") or ""
-
-        def work(session: Session) -> tuple[SearchResult, str]:
-            result = find_products(session, text=text)
-            vocab = parser_for(session).vocab
-            return result, query_summary(result.query, vocab.category_names, vocab.brand_names)
-
-        try:
-            result, summary = await in_transaction(work)
-        except ServiceUnavailable:
-            dispatcher.utter_message(response="utter_lookup_unavailable")
-            return []
-        if result.query.is_empty:
-            dispatcher.utter_message(response="utter_ask_what_product")
-            return []
-        if not result.hits:
-            dispatcher.utter_message(response="utter_no_products", query=text.strip()[:80])
-            return [SlotSet("shown_products", [])]
-        lines = "\n".join(product_line(i, hit) for i, hit in enumerate(result.hits, start=1))
-        cards = {"type": "product_cards", "products": [product_card(h) for h in result.hits]}
-        if result.relaxed:
-            dispatcher.utter_message(
-                response="utter_products_nearest",
-                summary=summary,
-                relaxed_note=relaxed_note(result.relaxed),
-                lines=lines,
-                json_message=cards,
-            )
-        else:
-            dispatcher.utter_message(response="utter_products_found", summary=summary, lines=lines, json_message=cards)
-        return [SlotSet("shown_products", [hit.id for hit in result.hits])]
+        return await answer_search(dispatcher, tracker.latest_message.get("text") or "")

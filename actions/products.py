@@ -10,10 +10,17 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.catalog import product_card
+from actions.catalog import answer_search, product_card
 from actions.slots import product_context
 from actions.unit_of_work import ServiceUnavailable, in_transaction
-from bot.catalog.products import ProductDetails, availability, find_referenced_product, format_specs, product_details
+from bot.catalog.products import (
+    ProductDetails,
+    availability,
+    find_referenced_product,
+    format_specs,
+    product_details,
+    referenced_index,
+)
 from bot.catalog.query import ProductQuery
 from bot.formatting import money
 
@@ -51,6 +58,9 @@ class ProductAction(Action, ABC):
             dispatcher.utter_message(response="utter_lookup_unavailable")
             return []
         if details is None:
+            if (query.keywords or query.brands or query.categories) and referenced_index(text) is None:
+                # Names something the catalog has no single product for: answer as a search.
+                return await answer_search(dispatcher, text)
             dispatcher.utter_message(response="utter_which_product")
             return []
         self.answer(dispatcher, details, query)

@@ -83,3 +83,10 @@ def test_price_in_the_answer_is_the_database_price(session, shown):
     session.flush()
     dispatcher, _ = _ask(ActionProductInfo(), "price of the first one?", shown_products=shown)
     assert dispatcher.messages[0]["price"] == "$12.34"
+
+
+def test_a_question_naming_no_known_product_is_answered_as_a_search(session):
+    dispatcher, slots = _ask(ActionProductAvailability(), "do you have any xylophonezz")
+    assert responses(dispatcher) == ["utter_no_products"]
+    assert slots == {"shown_products": []}
+
