@@ -58,7 +58,7 @@ class ProductAction(Action, ABC):
             dispatcher.utter_message(response="utter_lookup_unavailable")
             return []
         if details is None:
-            if (query.keywords or query.brands or query.categories) and referenced_index(text) is None:
+            if query.names_product and referenced_index(text) is None:
                 # Names something the catalog has no single product for: answer as a search.
                 return await answer_search(dispatcher, text)
             dispatcher.utter_message(response="utter_which_product")

@@ -125,8 +125,7 @@ def find_referenced_product(
     not searched for).
     """
     query = parser_for(session).parse(text)
-    names_product = bool(query.keywords or query.brands or query.categories)
-    if referenced_index(text) is not None or not names_product:
+    if referenced_index(text) is not None or not query.names_product:
         return resolve_product(text=text, shown=shown, current=current), query
     product_words = replace(query, colors=(), sizes=(), price_min=None, price_max=None, sort="relevance")
     result = search_products(session, query=product_words, limit=1)

@@ -68,6 +68,12 @@ class ProductQuery:
             or self.price_min is not None or self.price_max is not None
         )
 
+    @property
+    def names_product(self) -> bool:
+        """True when the text names what to look for (words, brand or category), not
+        only filters such as a colour, size or price."""
+        return bool(self.keywords or self.brands or self.categories)
+
 
 def _size_value(raw: str) -> str:
     raw = raw.lower().replace(",", ".")

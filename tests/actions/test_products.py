@@ -89,4 +89,3 @@ def test_a_question_naming_no_known_product_is_answered_as_a_search(session):
     dispatcher, slots = _ask(ActionProductAvailability(), "do you have any xylophonezz")
     assert responses(dispatcher) == ["utter_no_products"]
     assert slots == {"shown_products": []}
-
