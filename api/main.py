@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from api.body_limit import BodySizeLimit
+from api.console.app import install_console
 from api.errors import install_error_handlers
+from api.hub import Hub
+from api.locks import KeyedLocks
 from api.rasa_client import RasaClient
-from api.routes import chat, health
+from api.rate_limit import RateLimits
+from api.routes import chat, health, sessions, shop, widget
 from bot.settings import get_settings
+
+STATIC_DIR = Path(__file__).parent / "static"
 
 
 @asynccontextmanager
@@ -35,8 +44,23 @@ def create_app() -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
+    settings = get_settings()
+    app.state.hub = Hub()
+    app.state.session_locks = KeyedLocks()
+    app.state.limits = RateLimits(settings)
     app.add_middleware(BodySizeLimit)
+    # The widget runs on the shop's own pages, another origin than the gateway's.
+    origins = [o.strip() for o in settings.widget_origins.split(",") if o.strip()]
+    app.add_middleware(
+        CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"], allow_headers=["Content-Type"], expose_headers=["Retry-After"],
+        max_age=600,
+    )
     install_error_handlers(app)
+    install_console(app)
     app.include_router(chat.router)
     app.include_router(health.router)
+    app.include_router(shop.router)
+    app.include_router(sessions.router)
+    app.include_router(widget.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

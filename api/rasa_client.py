@@ -27,11 +27,13 @@ class RasaClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def send(self, *, sender_id: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Send one visitor message; return the bot's messages as Rasa gives them."""
+    async def send(
+        self, *, sender_id: str, text: str, metadata: dict[str, Any] | None = None, channel: str = "rest"
+    ) -> list[dict[str, Any]]:
+        """Send one visitor message through ``channel``; return the bot's messages as Rasa gives them."""
         payload = {"sender": sender_id, "message": text, "metadata": metadata or {}}
         try:
-            response = await self._http.post(f"{self._rasa_url}/webhooks/rest/webhook", json=payload)
+            response = await self._http.post(f"{self._rasa_url}/webhooks/{channel}/webhook", json=payload)
             response.raise_for_status()
         except (httpx.TransportError, httpx.HTTPStatusError) as exc:
             logger.warning("Rasa unavailable: %r", exc)

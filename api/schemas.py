@@ -54,3 +54,53 @@ class HealthResponse(BaseModel):
 class ErrorResponse(BaseModel):
     error: str
     detail: Any = None
+
+
+# --- Widget sessions -------------------------------------------------------
+
+
+class SessionCreated(BaseModel):
+    session_id: str = Field(description="Opaque id of the visitor's conversation; keep it to resume.")
+
+
+class SendMessageRequest(BaseModel):
+    text: str = Field(
+        min_length=1, max_length=MAX_MESSAGE_CHARS,
+        description="What the visitor typed, or a quick reply's payload.",
+        examples=["where is my order 100001?"],
+    )
+    client_id: str | None = Field(
+        default=None, max_length=64, pattern=SENDER_ID_PATTERN,
+        description="Client-made id of this message; a retry with the same id is not sent twice.",
+    )
+    display: str | None = Field(
+        default=None, max_length=200, description="What the visitor clicked (a quick reply's title), shown instead of a payload.",
+    )
+
+
+class ProductCard(BaseModel):
+    id: int | None = None
+    name: str | None = None
+    brand: str | None = None
+    price: str | None = None
+    stock: str | None = None
+    in_stock: bool | None = None
+    url: str | None = None
+    image: str | None = None
+
+
+class ChatMessageOut(BaseModel):
+    seq: int | None = Field(description="Position in the conversation; null for a notice that was not stored.")
+    sender: Literal["visitor", "bot", "agent", "system"] = Field(serialization_alias="from")
+    text: str | None = None
+    buttons: list[Button] = []
+    cards: list[ProductCard] = []
+    image: str | None = None
+    timestamp: float
+    client_id: str | None = None
+    agent_name: str | None = None
+
+
+class MessagesResponse(BaseModel):
+    messages: list[ChatMessageOut]
+    last_seq: int = Field(description="Pass as `after` to get only newer messages.")

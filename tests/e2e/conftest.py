@@ -24,13 +24,20 @@ def trained_model() -> None:
     ensure_model()
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="session")
+def sqlite_stack(trained_model) -> Iterator[Stack]:
+    """The whole service on SQLite (shop DB and tracker store), shared by every e2e and browser test."""
+    workdir = Path(tempfile.mkdtemp(prefix="shopbot-e2e-sqlite-"))
+    yield from _run_stack(workdir, f"sqlite:///{workdir / 'shop.db'}", {"dialect": "sqlite", "db": str(workdir / "tracker.db")})
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def stack(request, trained_model) -> Iterator[Stack]:
     """The whole service on SQLite, then again on PostgreSQL (shop DB and tracker store)."""
-    workdir = Path(tempfile.mkdtemp(prefix=f"shopbot-e2e-{request.param}-"))
     if request.param == "sqlite":
-        yield from _run_stack(workdir, f"sqlite:///{workdir / 'shop.db'}", {"dialect": "sqlite", "db": str(workdir / "tracker.db")})
+        yield request.getfixturevalue("sqlite_stack")
         return
+    workdir = Path(tempfile.mkdtemp(prefix="shopbot-e2e-postgresql-"))
     with fresh_postgres_database() as shop_url, fresh_postgres_database() as tracker_url:
         tracker_db = tracker_url.rsplit("/", 1)[1]
         tracker = {"dialect": "postgresql", "url": "127.0.0.1", "port": "5432", "username": "postgres", "db": tracker_db}

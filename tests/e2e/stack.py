@@ -42,12 +42,21 @@ class Stack:
     tracker: dict[str, str]
     token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+    commands: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.api_port, self.rasa_port, self.action_port = free_port(), free_port(), free_port()
         self.api_url = f"http://127.0.0.1:{self.api_port}"
         self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
         self.action_url = f"http://127.0.0.1:{self.action_port}"
+
+    @property
+    def tracker_url(self) -> str:
+        """SQLAlchemy URL of the stack's tracker store ("" = the SQLite file)."""
+        t = self.tracker
+        if t.get("dialect") == "sqlite":
+            return f"sqlite:///{t['db']}"
+        return f"postgresql+psycopg://{t.get('username', 'postgres')}@{t['url']}:{t.get('port', '5432')}/{t['db']}"
 
     def _env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SHOP_")}
@@ -58,7 +67,12 @@ class Stack:
             SHOP_ACTION_SERVER_URL=self.action_url,
             SHOP_ACTION_ENDPOINT_URL=f"{self.action_url}/webhook",
             SHOP_TRACKER_DB=self.tracker.get("db", ""),
-            SHOP_SHOP_BASE_URL="http://shop.test",
+            SHOP_TRACKER_URL=self.tracker_url,
+            SHOP_SHOP_BASE_URL=self.api_url,  # product links and images point at the demo shop
+            # Every test connects from 127.0.0.1; the limits themselves are tested in tests/api.
+            SHOP_RATE_LIMIT_SESSIONS="1000/minute",
+            SHOP_RATE_LIMIT_MESSAGES="1000/minute",
+            SHOP_RATE_LIMIT_CONNECTIONS="1000/minute",
             SANIC_HOST="127.0.0.1",
             RASA_TELEMETRY_ENABLED="false",
             TF_CPP_MIN_LOG_LEVEL="2",
@@ -67,7 +81,8 @@ class Stack:
         return env
 
     def _spawn(self, name: str, args: list[str]) -> None:
-        log = open(self.workdir / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
+        self.commands[name] = args
+        log = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         self.procs[name] = subprocess.Popen(args, cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT)
 
     def start_actions(self) -> None:
@@ -92,6 +107,9 @@ class Stack:
             "api",
             [str(ROOT / ".venv/bin/uvicorn"), "--factory", "api.main:create_app", "--host", "127.0.0.1", "--port", str(self.api_port)],
         )
+        self.wait_healthy(timeout)
+
+    def wait_healthy(self, timeout: float = 240) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for name, proc in self.procs.items():
@@ -119,6 +137,11 @@ class Stack:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+    def restart(self, name: str, timeout: float = 60) -> None:
+        """Start a killed process again with the same command (same port)."""
+        self._spawn(name, self.commands[name])
+        self.wait_healthy(timeout)
 
     def stop(self) -> None:
         for name in list(self.procs):

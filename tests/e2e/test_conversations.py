@@ -110,12 +110,7 @@ def test_out_of_scope_gets_a_helpful_fallback(stack):
 def test_conversations_are_kept_in_the_tracker_store(stack):
     sender = _sender()
     stack.say(sender, "hello")
-    tracker = stack.tracker
-    if tracker["dialect"] == "sqlite":
-        url = f"sqlite:///{tracker['db']}"
-    else:
-        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{tracker['db']}"
-    engine = create_engine(url)
+    engine = create_engine(stack.tracker_url)
     with engine.connect() as conn:
         count = conn.execute(text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar()
     engine.dispose()

@@ -1,0 +1,201 @@
+"""Widget sessions: start a conversation, send messages, read and follow its history.
+
+The history is Rasa's tracker store, read by seq (the event row id), so a widget
+restores a conversation after a reload from the server and resumes a live
+connection after a drop without losing or repeating a message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, WebSocketDisconnect, status
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import HubDep, LimitsDep, RasaDep, SettingsDep
+from api.rate_limit import RateLimited
+from api.routes.chat import LOOKUP_UNAVAILABLE, SOMETHING_WENT_WRONG
+from api.schemas import ChatMessageOut, ErrorResponse, MessagesResponse, SendMessageRequest, SessionCreated
+from bot.settings import get_settings
+from bot.transcripts.chat import ChatMessage, chat_messages, find_by_client_id
+from bot.transcripts.store import get_tracker_engine, last_seq
+from bot.visitor_sessions import is_session_id, new_session_id
+
+router = APIRouter(prefix="/api/sessions", tags=["widget"])
+
+# Connections re-read the store this often even without a wake-up (another replica
+# may have stored the message); long polls hold at most MAX_WAIT seconds.
+RECHECK_SECONDS = 5.0
+MAX_WAIT = 25
+WS_UNKNOWN_SESSION = 4404
+WS_RATE_LIMITED = 4429
+
+SessionId = Annotated[str, "a session id issued by POST /api/sessions"]
+
+
+def _out(message: ChatMessage) -> ChatMessageOut:
+    return ChatMessageOut(
+        seq=message.seq, sender=message.sender, text=message.text, buttons=list(message.buttons),
+        cards=list(message.cards), image=message.image, timestamp=message.timestamp,
+        client_id=message.client_id, agent_name=message.agent_name,
+    )
+
+
+def _read(session_id: str, after: int) -> list[ChatMessage]:
+    with get_tracker_engine().connect() as conn:
+        return chat_messages(conn, sender_id=session_id, after=after)
+
+
+def _read_sent(session_id: str, client_id: str) -> list[ChatMessage] | None:
+    """The stored visitor message with ``client_id`` and what followed it, or None."""
+    with get_tracker_engine().connect() as conn:
+        sent = find_by_client_id(conn, sender_id=session_id, client_id=client_id)
+        if sent is None or sent.seq is None:
+            return None
+        return chat_messages(conn, sender_id=session_id, after=sent.seq - 1)
+
+
+def _last_seq(session_id: str) -> int:
+    with get_tracker_engine().connect() as conn:
+        return last_seq(conn, sender_id=session_id)
+
+
+def _check(session_id: str, secret_key: str) -> None:
+    if not is_session_id(session_id, secret_key=secret_key):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "unknown session")
+
+
+def _limit(limits, name: str, key: str) -> None:
+    try:
+        limits.hit(name, key)
+    except RateLimited as exc:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS, "too many requests, please slow down",
+            headers={"Retry-After": str(exc.retry_after)},
+        ) from exc
+
+
+def _client_ip(request: Request | WebSocket) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _response(messages: list[ChatMessage], after: int) -> MessagesResponse:
+    seqs = [m.seq for m in messages if m.seq is not None]
+    return MessagesResponse(messages=[_out(m) for m in messages], last_seq=max([after, *seqs]))
+
+
+@router.post("", status_code=201, response_model=SessionCreated, responses={429: {"model": ErrorResponse}},
+             summary="Start a visitor conversation")
+async def create_session(request: Request, settings: SettingsDep, limits: LimitsDep) -> SessionCreated:
+    _limit(limits, "sessions", _client_ip(request))
+    return SessionCreated(session_id=new_session_id(secret_key=settings.secret_key))
+
+
+@router.get("/{session_id}/messages", response_model=MessagesResponse, responses={404: {"model": ErrorResponse}},
+            summary="The conversation's messages after a seq (optionally waiting for new ones)")
+async def list_messages(
+    session_id: SessionId, settings: SettingsDep, hub: HubDep,
+    after: Annotated[int, Query(ge=0, description="Only messages with a larger seq")] = 0,
+    wait: Annotated[int, Query(ge=0, le=MAX_WAIT, description="Seconds to wait for a new message (long poll)")] = 0,
+) -> MessagesResponse:
+    _check(session_id, settings.secret_key)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    with hub.subscribe(session_id) as frames:
+        while True:
+            messages = await run_in_threadpool(_read, session_id, after)
+            remaining = deadline - loop.time()
+            if messages or remaining <= 0:
+                return _response(messages, after)
+            try:
+                await asyncio.wait_for(frames.get(), timeout=min(remaining, RECHECK_SECONDS))
+            except TimeoutError:
+                pass
+
+
+@router.post(
+    "/{session_id}/messages", response_model=MessagesResponse,
+    responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 429: {"model": ErrorResponse},
+               503: {"model": ErrorResponse}},
+    summary="Send a visitor message; get it back as stored, with the bot's replies",
+)
+async def send_message(
+    session_id: SessionId, body: SendMessageRequest, request: Request,
+    settings: SettingsDep, rasa: RasaDep, hub: HubDep, limits: LimitsDep,
+) -> MessagesResponse:
+    _check(session_id, settings.secret_key)
+    text = body.text.strip()
+    if not text:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "message is empty")
+    async with request.app.state.session_locks.hold(session_id):
+        if body.client_id:
+            already = await run_in_threadpool(_read_sent, session_id, body.client_id)
+            if already is not None:
+                return _response(already, 0)
+        _limit(limits, "messages", session_id)
+        _limit(limits, "messages", _client_ip(request))
+        before = await run_in_threadpool(_last_seq, session_id)
+        metadata = {k: v for k, v in (("client_id", body.client_id), ("display", body.display)) if v}
+        hub.publish(session_id, {"type": "typing", "from": "bot", "on": True})
+        try:
+            raw = await rasa.send(sender_id=session_id, text=text, metadata=metadata, channel="gateway")
+        finally:
+            hub.publish(session_id, {"type": "typing", "from": "bot", "on": False})
+        messages = await run_in_threadpool(_read, session_id, before)
+        hub.wake(session_id)
+    if not raw and not any(m.sender != "visitor" for m in messages):
+        # Rasa answers nothing when a custom action failed (action server or DB down).
+        ok, _ = await rasa.action_server_health()
+        notice = LOOKUP_UNAVAILABLE if not ok else SOMETHING_WENT_WRONG
+        messages.append(ChatMessage(seq=None, sender="bot", text=notice, timestamp=messages[-1].timestamp if messages else 0.0))
+    return _response(messages, before)
+
+
+async def _receive(websocket: WebSocket, frames: asyncio.Queue) -> None:
+    """Read client frames until the socket closes; answer pings through the sender."""
+    while True:
+        try:
+            frame = await websocket.receive_json()
+        except (WebSocketDisconnect, RuntimeError):
+            return
+        except ValueError:
+            continue  # not JSON: ignore
+        if isinstance(frame, dict) and frame.get("type") == "ping":
+            frames.put_nowait({"type": "pong"})
+
+
+@router.websocket("/{session_id}/ws")
+async def follow(websocket: WebSocket, session_id: str, after: int = 0) -> None:
+    """Push the conversation's messages after ``after``, then every new one, and typing signals."""
+    settings = get_settings()
+    await websocket.accept()
+    if not is_session_id(session_id, secret_key=settings.secret_key):
+        await websocket.close(code=WS_UNKNOWN_SESSION, reason="unknown session")
+        return
+    try:
+        websocket.app.state.limits.hit("connections", _client_ip(websocket))
+    except RateLimited:
+        await websocket.close(code=WS_RATE_LIMITED, reason="too many connections")
+        return
+    hub = websocket.app.state.hub
+    last = max(after, 0)
+    with hub.subscribe(session_id) as frames:
+        receiver = asyncio.create_task(_receive(websocket, frames))
+        try:
+            while not receiver.done():
+                for message in await run_in_threadpool(_read, session_id, last):
+                    await websocket.send_json({"type": "message", "message": _out(message).model_dump(by_alias=True)})
+                    last = max(last, message.seq or 0)
+                getter = asyncio.ensure_future(frames.get())
+                done, _ = await asyncio.wait({getter, receiver}, timeout=RECHECK_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+                if getter not in done:
+                    getter.cancel()
+                    continue
+                frame = getter.result()
+                if frame.get("type") in ("typing", "pong", "event"):
+                    await websocket.send_json(frame)
+        except (WebSocketDisconnect, RuntimeError):
+            pass
+        finally:
+            receiver.cancel()

@@ -1,0 +1,1 @@
+"""Transcripts: read models over Rasa's tracker store (the conversations' events)."""

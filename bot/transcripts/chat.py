@@ -1,0 +1,115 @@
+"""What a visitor sees of a conversation: its messages, rebuilt from tracker events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from bot.transcripts.store import StoredEvent, events_after
+
+# Event types that make up the visible conversation.
+CHAT_EVENT_TYPES = ("user", "bot")
+_CARD_KEYS = ("id", "name", "brand", "price", "stock", "in_stock", "url", "image")
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    """One message of the conversation as the widget shows it."""
+
+    seq: int | None
+    sender: str  # visitor | bot | agent | system
+    text: str | None
+    timestamp: float
+    buttons: tuple[dict[str, str], ...] = ()
+    cards: tuple[dict[str, Any], ...] = ()
+    image: str | None = None
+    client_id: str | None = None
+    agent_name: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _buttons(raw: Any) -> tuple[dict[str, str], ...]:
+    if not isinstance(raw, list):
+        return ()
+    return tuple(
+        {"title": str(b["title"]), "payload": str(b["payload"])}
+        for b in raw if isinstance(b, dict) and "title" in b and "payload" in b
+    )
+
+
+def _cards(custom: Any) -> tuple[dict[str, Any], ...]:
+    if not isinstance(custom, dict) or custom.get("type") != "product_cards":
+        return ()
+    products = custom.get("products")
+    if not isinstance(products, list):
+        return ()
+    return tuple({k: p.get(k) for k in _CARD_KEYS} for p in products if isinstance(p, dict))
+
+
+def _bot_message(event: StoredEvent) -> ChatMessage | None:
+    payload = event.data.get("data") or {}
+    meta = event.data.get("metadata") or {}
+    agent = meta.get("agent_name") if isinstance(meta, dict) else None
+    sender = str(meta.get("sender", "agent" if agent else "bot")) if isinstance(meta, dict) else "bot"
+    message = ChatMessage(
+        seq=event.seq, sender=sender if sender in ("bot", "agent", "system") else "bot",
+        text=event.data.get("text"), timestamp=event.timestamp,
+        buttons=_buttons(payload.get("buttons")), cards=_cards(payload.get("custom")),
+        image=payload.get("image") if isinstance(payload.get("image"), str) else None,
+        agent_name=str(agent) if agent else None,
+    )
+    return message if (message.text or message.buttons or message.cards or message.image) else None
+
+
+def _visitor_text(event: StoredEvent, buttons_shown: dict[str, str]) -> str | None:
+    text = event.data.get("text") or ""
+    meta = event.data.get("metadata") or {}
+    display = meta.get("display") if isinstance(meta, dict) else None
+    if display:
+        return str(display)
+    if text.startswith("/"):
+        # A button payload sent without the title it was shown with.
+        return buttons_shown.get(text)
+    return text
+
+
+def to_messages(events: list[StoredEvent]) -> list[ChatMessage]:
+    """Turn stored user/bot events into the messages a visitor saw."""
+    messages: list[ChatMessage] = []
+    buttons_shown: dict[str, str] = {}
+    for event in events:
+        if event.type_name == "bot":
+            message = _bot_message(event)
+            if message:
+                buttons_shown.update({b["payload"]: b["title"] for b in message.buttons})
+                messages.append(message)
+        elif event.type_name == "user":
+            text = _visitor_text(event, buttons_shown)
+            if not text:
+                continue
+            meta = event.data.get("metadata") or {}
+            client_id = meta.get("client_id") if isinstance(meta, dict) else None
+            messages.append(ChatMessage(
+                seq=event.seq, sender="visitor", text=text, timestamp=event.timestamp,
+                client_id=str(client_id) if client_id else None,
+            ))
+    return messages
+
+
+def chat_messages(conn: Connection, *, sender_id: str, after: int = 0) -> list[ChatMessage]:
+    """The conversation's messages with ``seq > after``, oldest first."""
+    # Button titles come from earlier bot messages, so read from the start when
+    # resuming; conversations are short enough (the tracker keeps one per visitor).
+    events = events_after(conn, sender_id=sender_id, after=0, types=CHAT_EVENT_TYPES)
+    return [m for m in to_messages(events) if m.seq is not None and m.seq > after]
+
+
+def find_by_client_id(conn: Connection, *, sender_id: str, client_id: str) -> ChatMessage | None:
+    """The visitor message sent with ``client_id``, if it was stored already."""
+    events = events_after(conn, sender_id=sender_id, types=("user",))
+    for message in reversed(to_messages(events)):
+        if message.client_id == client_id:
+            return message
+    return None
