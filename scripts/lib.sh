@@ -78,3 +78,20 @@ ensure_model() {
     || { tail -n 40 var/train.log >&2; die "rasa train failed (full log: var/train.log)"; }
   echo "$want" > models/.fingerprint
 }
+
+# Debian's Chromium for the browser tests (Playwright drives it; it cannot
+# download browsers here). Installed where we may (root or passwordless sudo);
+# otherwise the browser tests skip and say why.
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 && return
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    sudo -n true 2>/dev/null && sudo="sudo -n" || { log "chromium is not installed and I may not install it: browser tests will skip"; return; }
+  fi
+  command -v apt-get >/dev/null 2>&1 || { log "no apt-get to install chromium: browser tests will skip"; return; }
+  log "installing Debian's chromium for the browser tests (first run only)"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y -qq chromium >var/apt.log 2>&1 \
+    || { $sudo apt-get update -qq >>var/apt.log 2>&1 && $sudo apt-get install -y -qq chromium >>var/apt.log 2>&1; } \
+    || log "installing chromium failed (var/apt.log): browser tests will skip"
+}

@@ -5,5 +5,6 @@ source "$(dirname "$0")/lib.sh"
 
 setup_envs
 ensure_model
+ensure_chromium
 log "running pytest"
 exec .venv/bin/python -m pytest "$@"
