@@ -18,6 +18,7 @@ from bot.models.orders import (
 )
 from bot.models.returns import ReturnReason, ReturnRequest, ReturnStatus
 from bot.models.security import VerificationFailure
+from bot.models.staff import StaffRole, StaffSession, StaffUser
 
 __all__ = [
     "OPEN_HANDOFF_STATUSES",
@@ -38,5 +39,8 @@ __all__ = [
     "ReturnReason",
     "ReturnRequest",
     "ReturnStatus",
+    "StaffRole",
+    "StaffSession",
+    "StaffUser",
     "VerificationFailure",
 ]

@@ -1,0 +1,20 @@
+"""Wire the staff console into the gateway app: ``install_console(app)`` in create_app."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api.console import json_routes, login, pages, staff
+from api.console.errors import install_console_error_handlers
+from api.console.headers import ConsoleSecurityHeaders
+from api.console.throttle import LoginThrottle
+from bot.settings import get_settings
+
+
+def install_console(app: FastAPI) -> None:
+    """Routers, access-error handlers, security headers and the login throttle of the console."""
+    app.state.login_throttle = LoginThrottle(get_settings())
+    app.add_middleware(ConsoleSecurityHeaders)
+    install_console_error_handlers(app)
+    for module in (login, pages, staff, json_routes):
+        app.include_router(module.router)
