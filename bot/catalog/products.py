@@ -114,6 +114,16 @@ def format_specs(specs: dict[str, object], limit: int = 5) -> str:
     return ", ".join(parts)
 
 
+def _is_one_of(session: Session, product_id: int, query: ProductQuery) -> bool:
+    """Is the product in one of the query's categories and brands (where it names any)?"""
+    product = session.get(Product, product_id)
+    if product is None:
+        return False
+    return (not query.categories or product.category.slug in query.categories) and (
+        not query.brands or product.brand.slug in query.brands
+    )
+
+
 def find_referenced_product(
     session: Session, *, text: str, shown: list[int] | None, current: int | None
 ) -> tuple[int | None, ProductQuery]:
@@ -127,6 +137,14 @@ def find_referenced_product(
     query = parser_for(session).parse(text)
     if referenced_index(text) is not None or not query.names_product:
         return resolve_product(text=text, shown=shown, current=current), query
+    if not query.keywords:
+        # Only a category or brand ("do you have hoodies in stock?", "is the jacket
+        # waterproof?"): the product under discussion if it is one of those, else no
+        # single product, and the caller lists the matches instead of picking one.
+        contextual = resolve_product(text=text, shown=shown, current=current)
+        if contextual is not None and _is_one_of(session, contextual, query):
+            return contextual, query
+        return None, query
     product_words = replace(query, colors=(), sizes=(), price_min=None, price_max=None, sort="relevance")
     result = search_products(session, query=product_words, limit=1)
     if result.hits and not result.relaxed:

@@ -95,10 +95,15 @@ class QueryParser:
         }
         self._lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._lemma = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
+        # A lemma match ("jacket" for the term "jackets") is looked up by the term's lemmas.
+        self._by_lemma: dict[str, dict[str, object]] = {label: {} for label in self._labels}
         for label, terms in self._labels.items():
-            docs = list(self.nlp.pipe(sorted(terms)))
+            names = sorted(terms)
+            docs = list(self.nlp.pipe(names))
             self._lower.add(label, docs)
             self._lemma.add(label, docs)
+            for name, doc in zip(names, docs):
+                self._by_lemma[label].setdefault(" ".join(t.lemma_.lower() for t in doc), terms[name])
         words: set[str] = set()
         for terms in self._labels.values():
             for term in terms:
@@ -151,7 +156,10 @@ class QueryParser:
         for span in spans:
             label = span.label_
             key = span.text if span.text in self._labels[label] else span.lemma_
-            value = self._labels[label].get(key) or self._labels[label].get(span.text.lower())
+            value = (
+                self._labels[label].get(key) or self._labels[label].get(span.text.lower())
+                or self._by_lemma[label].get(" ".join(t.lemma_.lower() for t in span))
+            )
             if value is None:
                 continue
             values = value if isinstance(value, tuple) else (value,)

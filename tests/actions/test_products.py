@@ -89,3 +89,21 @@ def test_a_question_naming_no_known_product_is_answered_as_a_search(session):
     dispatcher, slots = _ask(ActionProductAvailability(), "do you have any xylophonezz")
     assert responses(dispatcher) == ["utter_no_products"]
     assert slots == {"shown_products": []}
+
+
+def test_a_stock_question_about_a_whole_category_lists_its_products(session):
+    dispatcher, slots = _ask(ActionProductAvailability(), "do you have hoodies in stock")
+    assert responses(dispatcher) == ["utter_products_found"]
+    listed = [session.get(Product, pid) for pid in slots["shown_products"]]
+    assert len(listed) > 1 and {p.category.slug for p in listed} == {"hoodies"}
+
+
+def test_a_category_word_means_the_product_being_discussed_when_it_is_one(session):
+    jacket = session.scalar(select(Product).join(Product.category).where(Product.category.has(slug="jackets")).limit(1))
+    boots = session.scalar(select(Product).join(Product.category).where(Product.category.has(slug="boots")).limit(1))
+    dispatcher, _ = _ask(ActionProductInfo(), "how much is the jacket?", current_product=jacket.id)
+    assert dispatcher.messages[0]["name"] == jacket.name
+    # ... but not when the product being discussed is something else: then the jackets are listed.
+    dispatcher, slots = _ask(ActionProductInfo(), "how much is the jacket?", current_product=boots.id)
+    assert responses(dispatcher) == ["utter_products_found"]
+    assert all(session.get(Product, pid).category.slug == "jackets" for pid in slots["shown_products"])
