@@ -72,3 +72,14 @@ def test_colour_alias(parse):
 
 def test_nothing_product_like_is_empty(parse):
     assert parse("hello there").is_empty
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [("how much is the jacket", "jackets"), ("a black hoodie", "hoodies"), ("do you have a watch", "watches"),
+     ("brown boot size 42", "boots"), ("red running shoe", "running-shoes")],
+)
+def test_categories_named_in_the_singular(parse, text, category):
+    q = parse(text)
+    assert q.categories == (category,)
+    assert q.keywords == ()
