@@ -1,5 +1,5 @@
 # One command per chore; CI runs `make test` (see .ci/run).
-.PHONY: run test train seed migrate validate quality bench clean
+.PHONY: run test train seed migrate admin validate quality bench clean
 
 run:        ## set up everything and run the service on SQLite
 	@bash scripts/run.sh
@@ -15,6 +15,10 @@ migrate:    ## apply database migrations
 
 seed:       ## rebuild the demo shop data (destroys existing shop rows)
 	@.venv/bin/python -m bot.seed --reset
+
+admin:      ## create a console admin: make admin EMAIL=you@shop.example NAME="Your Name" (asks for a password)
+	@test -n "$(EMAIL)" -a -n "$(NAME)" || { echo 'usage: make admin EMAIL=you@shop.example NAME="Your Name"'; exit 2; }
+	@.venv/bin/python -m bot.migrate && .venv/bin/python -m bot.staff create-admin --email "$(EMAIL)" --name "$(NAME)"
 
 validate:   ## check the Rasa training data
 	@.venv-rasa/bin/rasa data validate
