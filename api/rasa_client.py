@@ -4,10 +4,24 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
 logger = logging.getLogger(__name__)
+
+# Tracker events the console appends (rasa.shared.core.events): while a conversation
+# is paused Rasa still stores the visitor's messages but predicts no action.
+PAUSE: dict[str, Any] = {"event": "pause"}
+RESUME: dict[str, Any] = {"event": "resume"}
+
+
+def bot_event(text: str, *, sender: str, agent_name: str | None = None) -> dict[str, Any]:
+    """A stored bot message from a person ("agent") or about the chat ("system"), for ``append_events``."""
+    metadata: dict[str, Any] = {"sender": sender}
+    if agent_name:
+        metadata["agent_name"] = agent_name
+    return {"event": "bot", "text": text, "metadata": metadata}
 
 
 class RasaUnavailable(Exception):
@@ -15,7 +29,7 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    """Talks to Rasa's REST channel; one instance per process, closed on shutdown."""
+    """Talks to Rasa's REST channel and tracker API; one instance per process, closed on shutdown."""
 
     def __init__(self, *, rasa_url: str, action_server_url: str, token: str, timeout: float) -> None:
         self._rasa_url = rasa_url.rstrip("/")
@@ -40,6 +54,18 @@ class RasaClient:
             raise RasaUnavailable from exc
         body = response.json()
         return body if isinstance(body, list) else []
+
+    async def append_events(self, *, sender_id: str, events: list[dict[str, Any]]) -> None:
+        """Append ``events`` to the conversation's tracker (stored only: nothing is predicted or sent)."""
+        url = f"{self._rasa_url}/conversations/{quote(sender_id, safe='')}/tracker/events"
+        # include_events=NONE: the answer would otherwise carry the whole tracker.
+        params = {"token": self._token, "include_events": "NONE"}
+        try:
+            response = await self._http.post(url, params=params, json=events)
+            response.raise_for_status()
+        except (httpx.TransportError, httpx.HTTPStatusError) as exc:
+            logger.warning("Rasa refused or missed appended events: %r", exc)
+            raise RasaUnavailable from exc
 
     async def _probe(self, url: str, *, params: dict[str, str] | None = None) -> tuple[bool, str]:
         try:

@@ -117,9 +117,14 @@ def _days(text: str) -> set[int]:
     return days
 
 
+def _end_of_block(text: str) -> time:
+    # "24:00" closes a block at midnight, so "Mon-Sun 00:00-24:00" is round the clock.
+    return time.max if text.strip() == "24:00" else time.fromisoformat(text.zfill(5))
+
+
 @lru_cache
 def parse_support_hours(spec: str) -> tuple[_Block, ...]:
-    """Parse "Mon-Fri 09:00-18:00; Sat 10:00-14:00" (end exclusive); "" means never staffed."""
+    """Parse "Mon-Fri 09:00-18:00; Sat 10:00-14:00" (end exclusive, "24:00" allowed); "" means never staffed."""
     blocks = []
     for raw in filter(str.strip, spec.split(";")):
         match = _BLOCK.match(raw)
@@ -129,7 +134,7 @@ def parse_support_hours(spec: str) -> tuple[_Block, ...]:
             days = _days(match.group(1))
         except ValueError:
             raise ValueError(f"unknown day in support hours {raw!r}") from None
-        start, end = time.fromisoformat(match.group(2).zfill(5)), time.fromisoformat(match.group(3).zfill(5))
+        start, end = time.fromisoformat(match.group(2).zfill(5)), _end_of_block(match.group(3))
         if end <= start:
             raise ValueError(f"support hours block {raw!r} must end after it starts")
         blocks.append(_Block(frozenset(days), start, end))

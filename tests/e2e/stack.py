@@ -43,6 +43,8 @@ class Stack:
     token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     commands: dict[str, list[str]] = field(default_factory=dict)
+    # More SHOP_* settings for every process of the stack (e.g. SHOP_SUPPORT_HOURS).
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.api_port, self.rasa_port, self.action_port = free_port(), free_port(), free_port()
@@ -78,6 +80,7 @@ class Stack:
             TF_CPP_MIN_LOG_LEVEL="2",
             PYTHONPATH=str(ROOT),
         )
+        env.update(self.extra_env)
         return env
 
     def _spawn(self, name: str, args: list[str]) -> None:
