@@ -1,0 +1,1 @@
+"""Staff review of conversations: reviewed flags, tags, notes, NLU corrections, erasure."""

@@ -1,0 +1,96 @@
+"""Reviewing a real conversation in Chromium: log in, filter the list, open the transcript,
+relabel a message and download the NLU training data it became."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import yaml
+from argon2 import PasswordHasher
+from sqlalchemy.orm import Session
+
+from bot.db import make_engine
+from bot.staff import accounts
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+PASSWORD = "correct horse battery"
+WATCH_CSP = """document.addEventListener('securitypolicyviolation',
+  e => (window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI));"""
+
+
+@pytest.fixture(scope="module")
+def shop(sqlite_stack):
+    """The stack with an admin account and one conversation no other test has."""
+    stack = sqlite_stack
+    stack.review_sender = f"br-review-{uuid.uuid4().hex[:8]}"
+    stack.say(stack.review_sender, "do you have red hiking backpacks")
+    stack.review_email = f"reviewer-{uuid.uuid4().hex[:8]}@example.com"
+    engine = make_engine(stack.shop_db_url)
+    with Session(engine) as session:
+        accounts.create_staff(session, email=stack.review_email, name="Rita Reviewer", role="admin",
+                              password=PASSWORD, hasher=PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        session.commit()
+    engine.dispose()
+    return stack
+
+
+@pytest.fixture
+def page(context, shop):
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text} at {m.location.get('url')}")
+            if m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico") else None)
+    page.add_init_script(WATCH_CSP)
+    yield page
+    problems += [f"CSP: {v}" for v in page.evaluate("window.__csp || []")]
+    assert not problems, problems
+
+
+def test_filter_open_relabel_and_export_in_chromium(page, shop, shot, tmp_path):
+    page.goto(f"{shop.api_url}/console/login?next=/console/conversations")
+    page.fill("#email", shop.review_email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{shop.api_url}/console/conversations")
+    assert page.get_by_role("link", name="Conversations", exact=True).get_attribute("aria-current") == "page"
+
+    # Find the conversation by its words and intent; the filters end up in a bookmarkable URL.
+    page.fill("#f-q", "hiking backpacks")
+    page.select_option("#f-intent", "product_search")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(lambda url: "/console/conversations?" in url)
+    assert "q=hiking+backpacks" in page.url and "intent=product_search" in page.url
+    rows = page.locator('[data-testid="conversation-list"] tbody tr')
+    assert rows.count() >= 1
+    row = page.locator(f'tr[data-sender="{shop.review_sender}"]')
+    assert "do you have red hiking backpacks" in row.inner_text()
+    shot(page, "list")
+    row.get_by_role("link", name="do you have red hiking backpacks").click()
+    page.wait_for_url(lambda url: url.endswith(f"/console/conversations/{shop.review_sender}"))
+
+    message = page.get_by_test_id("visitor-message").first
+    assert "do you have red hiking backpacks" in message.inner_text()
+    assert message.get_by_test_id("intent").inner_text() == "product_search"
+    message.locator("summary").click()
+    message.locator("select[name=intent]").select_option("product_search")
+    message.locator("input[name=markup]").fill("do you have [red](color) [hiking backpacks](category)")
+    message.get_by_role("button", name="Save relabelling").click()
+    page.wait_for_url(lambda url: "done=relabelled" in url)
+    assert "Message relabelled" in page.get_by_role("status").inner_text()
+    correction = page.get_by_test_id("correction").first
+    assert "[red](color) [hiking backpacks](category)" in correction.inner_text()
+    shot(page, "relabelled")
+
+    with page.expect_download() as info:
+        page.get_by_test_id("export-nlu").click()
+    download = info.value
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    data = yaml.safe_load(target.read_text())
+    assert data["version"] == "3.1"
+    assert data["nlu"] == [{"intent": "product_search",
+                            "examples": "- do you have [red](color) [hiking backpacks](category)\n"}]
+    assert page.evaluate("getComputedStyle(document.querySelector('.review-panel')).position") == "sticky"
