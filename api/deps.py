@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from api.console.errors import AdminRequired, CsrfRejected, LoginRequired
@@ -16,12 +17,19 @@ from api.rate_limit import RateLimits
 from bot.db import session_scope
 from bot.settings import Settings, get_settings
 from bot.staff.sessions import StaffIdentity, resolve
+from bot.transcripts.store import get_tracker_engine
 
 
 def _session() -> Iterator[Session]:
     """One session per request; the request commits or rolls back."""
     with session_scope() as session:
         yield session
+
+
+def _tracker() -> Iterator[Connection]:
+    """A connection to Rasa's tracker store; a route that writes commits it itself."""
+    with get_tracker_engine().connect() as conn:
+        yield conn
 
 
 def _rasa(request: Request) -> RasaClient:
@@ -41,12 +49,16 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 RasaDep = Annotated[RasaClient, Depends(_rasa)]
 HubDep = Annotated[Hub, Depends(_hub)]
 LimitsDep = Annotated[RateLimits, Depends(_limits)]
+# Closed before the response is sent, like the console's session.
+TrackerDep = Annotated[Connection, Depends(_tracker, scope="function")]
 
 
 # Staff console. Its session commits before the response is sent (scope="function"),
 # so the request a redirect leads to (after login, after creating an account) sees
 # the writes. Console routes use it, and so share the session the StaffUser check used.
 ConsoleSessionDep = Annotated[Session, Depends(_session, scope="function")]
+# Public routes that write (a visitor's rating) commit before answering, for the same reason.
+WriteSessionDep = Annotated[Session, Depends(_session, scope="function")]
 
 
 async def _console_form(request: Request) -> dict[str, str]:

@@ -17,7 +17,7 @@ from api.hub import Hub
 from api.locks import KeyedLocks
 from api.rasa_client import RasaClient
 from api.rate_limit import RateLimits
-from api.routes import chat, health, sessions, shop, widget
+from api.routes import chat, health, ratings, sessions, shop, widget
 from bot.settings import get_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -61,6 +61,7 @@ def create_app() -> FastAPI:
     app.include_router(health.router)
     app.include_router(shop.router)
     app.include_router(sessions.router)
+    app.include_router(ratings.router)
     app.include_router(widget.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -99,8 +100,24 @@ class ChatMessageOut(BaseModel):
     timestamp: float
     client_id: str | None = None
     agent_name: str | None = None
+    ends: bool = Field(default=False, description="The bot said goodbye: the widget asks for a rating.")
 
 
 class MessagesResponse(BaseModel):
     messages: list[ChatMessageOut]
     last_seq: int = Field(description="Pass as `after` to get only newer messages.")
+
+
+# --- Conversation ratings ----------------------------------------------------
+
+
+class RatingRequest(BaseModel):
+    rating: int = Field(ge=1, le=5, strict=True, description="1 (poor) to 5 (excellent) stars.", examples=[4])
+    comment: str | None = Field(default=None, max_length=1000, description="Optional words from the visitor.")
+
+
+class RatingOut(BaseModel):
+    rating: int
+    comment: str | None = None
+    created_at: datetime = Field(description="When the conversation was first rated.")
+    updated_at: datetime = Field(description="When the rating was last changed.")

@@ -50,3 +50,11 @@ class InvalidEmail(DomainError):
 
 class EmptyMessage(DomainError):
     """A message for the support team was empty."""
+
+
+class InvalidRating(DomainError):
+    """A conversation rating outside 1-5, or with too long a comment."""
+
+
+class InvalidPeriod(DomainError):
+    """A reporting period that ends before it starts, or spans too many days."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api.console import json_routes, login, pages, staff
+from api.console import analytics, json_routes, login, pages, staff
+from api.console import live_api, live_pages
+from api.console import conversation_data, conversations
 from api.console.errors import install_console_error_handlers
 from api.console.headers import ConsoleSecurityHeaders
 from api.console.throttle import LoginThrottle
@@ -16,5 +18,9 @@ def install_console(app: FastAPI) -> None:
     app.state.login_throttle = LoginThrottle(get_settings())
     app.add_middleware(ConsoleSecurityHeaders)
     install_console_error_handlers(app)
-    for module in (login, pages, staff, json_routes):
+    for module in (login, pages, staff, json_routes, analytics):
         app.include_router(module.router)
+    app.include_router(live_pages.router)
+    app.include_router(live_api.router)
+    app.include_router(conversations.router)
+    app.include_router(conversation_data.router)

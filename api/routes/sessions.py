@@ -41,7 +41,7 @@ def _out(message: ChatMessage) -> ChatMessageOut:
     return ChatMessageOut(
         seq=message.seq, sender=message.sender, text=message.text, buttons=list(message.buttons),
         cards=list(message.cards), image=message.image, timestamp=message.timestamp,
-        client_id=message.client_id, agent_name=message.agent_name,
+        client_id=message.client_id, agent_name=message.agent_name, ends=message.ends,
     )
 
 

@@ -28,7 +28,10 @@
       rejected: "This message could not be sent. Please shorten or rephrase it.",
       newMessages: "New messages", unread: "{n} unread", you: "You", bot: "Assistant", agent: "Support agent",
       products: "Products", view: "View", inStock: "In stock", outOfStock: "Out of stock", nInStock: "{n} in stock",
-      image: "Image",
+      image: "Image", rateQ: "How was this conversation?", rateLast: "How was your last conversation?",
+      star: "{n} of 5 stars", comment: "Anything to add? (optional)", rateSend: "Send rating", noThanks: "No thanks",
+      thanks: "Thank you for your feedback!", pickStars: "Please choose 1 to 5 stars.",
+      rateFail: "Your rating could not be sent. Please try again.",
     },
     de: {
       title: "Chatten Sie mit uns", open: "Chat öffnen", close: "Chat schließen", startOver: "Neu beginnen",
@@ -41,7 +44,10 @@
       rejected: "Diese Nachricht konnte nicht gesendet werden. Bitte kürzen oder umformulieren.",
       newMessages: "Neue Nachrichten", unread: "{n} ungelesen", you: "Sie", bot: "Assistent", agent: "Support",
       products: "Produkte", view: "Ansehen", inStock: "Auf Lager", outOfStock: "Nicht auf Lager", nInStock: "{n} auf Lager",
-      image: "Bild",
+      image: "Bild", rateQ: "Wie war dieses Gespräch?", rateLast: "Wie war Ihr letztes Gespräch?",
+      star: "{n} von 5 Sternen", comment: "Möchten Sie etwas ergänzen? (optional)", rateSend: "Bewertung senden",
+      noThanks: "Nein, danke", thanks: "Vielen Dank für Ihr Feedback!", pickStars: "Bitte wählen Sie 1 bis 5 Sterne.",
+      rateFail: "Ihre Bewertung konnte nicht gesendet werden. Bitte versuchen Sie es erneut.",
     },
   };
   const lang = /^de\b/i.test(cfg.lang || "") ? "de" : "en";
@@ -154,6 +160,16 @@ h2{flex:1;min-width:0;margin:0;font-size:16px;font-weight:600;overflow:hidden;te
 .confirm p{margin:0;flex:1 1 100%}
 .btn{padding:6px 12px;border-radius:8px;border:1px solid #6b7280}
 .btn.pri{background:var(--ac);border-color:var(--ac);color:var(--fg)}
+.rate{margin-top:12px;padding:10px 12px;border:1px solid #e5e7eb;border-radius:12px;background:#f8fafc}
+.rate fieldset{margin:0;padding:0;border:0}
+.rate legend{padding:0;font-weight:600}
+.stars{display:flex;gap:2px;margin:4px 0 6px}
+.stars label{padding:0 3px;font-size:28px;line-height:1.1;color:#6b7280;cursor:pointer}
+.stars label.on{color:#b45309}
+.stars input:focus-visible+label{outline:3px solid var(--ring);border-radius:4px}
+.rate textarea{display:block;width:100%;margin-bottom:8px}
+.rate p{margin:0 0 8px;font-size:13px}
+.rate .btn{margin-right:6px}
 .mid{position:relative;flex:1;min-height:0;display:flex}
 .body{flex:1;overflow:hidden auto;padding:14px 12px;overscroll-behavior:contain}
 .log,.msg{display:flex;flex-direction:column;gap:10px}
@@ -230,14 +246,21 @@ textarea{font-size:16px}
   const banner = tid("div", { id: "offline-banner", class: "banner", hidden: true });
   const yesBtn = tid("button", {
     id: "start-over-confirm", class: "btn pri", text: S.startOver,
-    onclick: () => { hideConfirm(); reset().catch(noop); input.focus(); },
+    onclick: () => {
+      const old = sid, ask1 = talked();
+      hideConfirm();
+      reset().catch(noop);
+      if (ask1) ask(old, 1);
+      input.focus();
+    },
   });
   const confirmBar = h("div", { class: "confirm", role: "group", "aria-labelledby": "sb-cq", hidden: true },
     h("p", { id: "sb-cq", text: S.confirm }), yesBtn,
     tid("button", { id: "start-over-cancel", class: "btn", text: S.cancel, onclick: () => hideConfirm(true) }));
   const log = tid("div", { id: "messages", class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": S.messages });
   const typingEl = tid("div", { id: "typing", class: "typing", hidden: true }, h("i"), h("i"), h("i"), h("span", { class: "sr", text: S.typing }));
-  const body = h("div", { class: "body" }, log, typingEl);
+  const rateBox = h("div", { hidden: true });
+  const body = h("div", { class: "body" }, log, typingEl, rateBox);
   const jump = h("button", { class: "jump", text: S.newMessages, hidden: true, onclick: () => scrollBottom() });
   const input = tid("textarea", { id: "input", idAttr: "sb-input", rows: 1, maxlength: MAX, placeholder: S.placeholder });
   const sendBtn = tid("button", { id: "send", type: "submit", class: "send", "aria-label": S.send, title: S.send });
@@ -289,6 +312,11 @@ textarea{font-size:16px}
   }
   function close() {
     if (!isOpen) return;
+    // Leaving after a chat: ask for a rating first (once; the next close closes).
+    if (!nudged && sid && talked() && rstate(sid) != "done") {
+      nudged = true;
+      if (ask(sid)) return focusRate();
+    }
     hideConfirm();
     isOpen = false;
     panel.hidden = true;
@@ -415,7 +443,7 @@ textarea{font-size:16px}
     if (el.parentNode != log || el.nextElementSibling != ref) log.insertBefore(el, ref);
   }
   function ingest(d, stream) {
-    let added = 0, mine = false;
+    let added = 0, mine = false, ends = false;
     for (const m of arr(d.messages)) {
       const seq = Number.isInteger(m.seq) ? m.seq : null;
       if (seq != null) {
@@ -425,6 +453,7 @@ textarea{font-size:16px}
         if (seq > lastSeq) lastSeq = seq;
       }
       if (m.from == "bot" || m.from == "agent") setTyping(m.from);
+      if (m.from == "bot" && m.ends === true) ends = true;
       const it = m.from == "visitor" && m.client_id != null && byCid.get(String(m.client_id));
       if (it) {
         if (it.el._seq == null) settle(it, seq);
@@ -436,12 +465,77 @@ textarea{font-size:16px}
       else if (!isOpen && (seq == null || seq > readSeq)) unread++;
     }
     if (stream && d.last_seq > cursor) cursor = d.last_seq;
+    if (ends) ask(sid);
     if (!added) return;
     refreshQr();
     if (isOpen) markRead();
     updLauncher();
     if (stuck || mine) scrollBottom();
     else if (isOpen) jump.hidden = false;
+  }
+
+  // --- rating: once per conversation, after the goodbye, or when the visitor leaves after a chat
+  const RATE = "shopbot:rate:" + ORIGIN; // "<session id> open|done"
+  const rstate = (s) => ((store.get(RATE) || "").split(" ")[0] == s ? store.get(RATE).split(" ")[1] : "");
+  const talked = () => log.querySelectorAll(".visitor").length > 1;
+  let nudged = false;
+  function hideRate() {
+    rateBox.hidden = true;
+    rateBox.replaceChildren();
+    rateBox._sid = nudged = null;
+  }
+  function focusRate() {
+    scrollBottom();
+    const r = rateBox.querySelector("input:checked") || rateBox.querySelector("input");
+    if (r) r.focus();
+  }
+  function ask(s, last) {
+    if (!s || rstate(s) == "done") return false;
+    store.set(RATE, s + " open");
+    if (rateBox._sid == s) return true;
+    rateBox._sid = s;
+    const stars = h("div", { class: "stars" }), labels = [];
+    const note = h("p", { role: "status" });
+    const comment = tid("textarea", { id: "rating-comment", idAttr: "sb-rc", rows: 2, maxlength: MAX, placeholder: S.comment });
+    const paint = () => labels.forEach((l, i) => {
+      const on = i < +(stars.querySelector("input:checked") || {}).value;
+      l.classList.toggle("on", on);
+      l.firstChild.textContent = on ? "\u2605" : "\u2606";
+    });
+    for (let n = 1; n <= 5; n++) {
+      stars.append(h("input", { type: "radio", name: "sb-stars", value: n, id: "sb-s" + n, class: "sr", onchange: paint }),
+        (labels[n - 1] = tid("label", { id: "rating-star", for: "sb-s" + n },
+          h("span", { "aria-hidden": "true" }), h("span", { class: "sr", text: tr("star", n) }))));
+    }
+    paint();
+    const done = (thanks) => {
+      store.set(RATE, s + " done");
+      if (rateBox._sid != s) return;
+      if (!thanks) return hideRate(), input.focus();
+      rateBox.replaceChildren(tid("p", { id: "rating-thanks", class: "rate", text: S.thanks }));
+      announce(S.thanks);
+    };
+    const form = tid("form", {
+      id: "rating", class: "rate",
+      async onsubmit(e) {
+        e.preventDefault();
+        const v = +(stars.querySelector("input:checked") || {}).value;
+        if (!v) return (note.textContent = S.pickStars);
+        form.querySelector("[type=submit]").disabled = true;
+        let r = {};
+        try { r = await api("POST", spath(s) + "/rating", { rating: v, comment: comment.value.trim() || null }); } catch {}
+        form.querySelector("[type=submit]").disabled = false;
+        if (r.ok || r.status == 404) return done(r.ok);
+        note.textContent = S.rateFail;
+      },
+    }, h("fieldset", {}, h("legend", { text: last ? S.rateLast : S.rateQ }), stars),
+      h("label", { for: "sb-rc", class: "sr", text: S.comment }), comment, note,
+      tid("button", { id: "rating-send", type: "submit", class: "btn pri", text: S.rateSend }),
+      tid("button", { id: "rating-skip", class: "btn", text: S.noThanks, onclick: () => done() }));
+    rateBox.replaceChildren(form);
+    rateBox.hidden = false;
+    if (stuck) scrollBottom();
+    return true;
   }
 
   // --- sending
@@ -610,6 +704,7 @@ textarea{font-size:16px}
     log.replaceChildren();
     [seen, byCid, failed, titles].forEach((x) => x.clear());
     lastSeq = cursor = readSeq = unread = 0;
+    hideRate();
     noTyping();
     updLauncher();
     booted = false;

@@ -16,9 +16,18 @@ from bot.models.orders import (
     OrderStatus,
     OrderStatusEvent,
 )
+from bot.models.ratings import ConversationRating
 from bot.models.returns import ReturnReason, ReturnRequest, ReturnStatus
+from bot.models.review import (
+    ConversationDeletion,
+    ConversationNote,
+    ConversationReview,
+    ConversationTag,
+    NluCorrection,
+)
 from bot.models.security import VerificationFailure
 from bot.models.staff import StaffRole, StaffSession, StaffUser
+from bot.models.unmet_searches import UnmetKind, UnmetSearch
 
 __all__ = [
     "OPEN_HANDOFF_STATUSES",
@@ -26,10 +35,16 @@ __all__ = [
     "Base",
     "Brand",
     "Category",
+    "ConversationDeletion",
+    "ConversationNote",
+    "ConversationReview",
+    "ConversationTag",
+    "ConversationRating",
     "Customer",
     "HandoffReason",
     "HandoffRequest",
     "HandoffStatus",
+    "NluCorrection",
     "Order",
     "OrderItem",
     "OrderStatus",
@@ -42,5 +57,7 @@ __all__ = [
     "StaffRole",
     "StaffSession",
     "StaffUser",
+    "UnmetKind",
+    "UnmetSearch",
     "VerificationFailure",
 ]

@@ -12,6 +12,8 @@ from bot.transcripts.store import StoredEvent, events_after
 # Event types that make up the visible conversation.
 CHAT_EVENT_TYPES = ("user", "bot")
 _CARD_KEYS = ("id", "name", "brand", "price", "stock", "in_stock", "url", "image")
+# Responses after which the conversation is over (the widget then asks for a rating).
+ENDING_RESPONSES = frozenset({"utter_goodbye"})
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class ChatMessage:
     image: str | None = None
     client_id: str | None = None
     agent_name: str | None = None
+    ends: bool = False  # the bot said goodbye: the conversation is over
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -59,6 +62,7 @@ def _bot_message(event: StoredEvent) -> ChatMessage | None:
         buttons=_buttons(payload.get("buttons")), cards=_cards(payload.get("custom")),
         image=payload.get("image") if isinstance(payload.get("image"), str) else None,
         agent_name=str(agent) if agent else None,
+        ends=sender == "bot" and isinstance(meta, dict) and meta.get("utter_action") in ENDING_RESPONSES,
     )
     return message if (message.text or message.buttons or message.cards or message.image) else None
 

@@ -1,0 +1,45 @@
+"""Visitors rate their conversation (1-5 stars, an optional comment) when it ends."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request, status
+
+from api.deps import LimitsDep, SettingsDep, WriteSessionDep
+from api.rate_limit import RateLimited, RateLimits
+from api.schemas import ErrorResponse, RatingOut, RatingRequest
+from bot.errors import InvalidRating
+from bot.ratings import rate_conversation
+from bot.visitor_sessions import is_session_id
+
+router = APIRouter(prefix="/api/sessions", tags=["widget"])
+
+
+def _limit(limits: RateLimits, key: str) -> None:
+    try:
+        limits.hit("messages", key)
+    except RateLimited as exc:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS, "too many requests, please slow down",
+            headers={"Retry-After": str(exc.retry_after)},
+        ) from exc
+
+
+@router.post(
+    "/{session_id}/rating", response_model=RatingOut,
+    responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 429: {"model": ErrorResponse}},
+    summary="Rate the conversation (a second rating replaces the first)",
+)
+def rate(
+    session_id: str, body: RatingRequest, request: Request,
+    session: WriteSessionDep, settings: SettingsDep, limits: LimitsDep,
+) -> RatingOut:
+    if not is_session_id(session_id, secret_key=settings.secret_key):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "unknown session")
+    _limit(limits, session_id)
+    _limit(limits, request.client.host if request.client else "unknown")
+    try:
+        stored = rate_conversation(session, sender_id=session_id, rating=body.rating, comment=body.comment)
+    except InvalidRating as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return RatingOut(rating=stored.rating, comment=stored.comment, created_at=stored.created_at,
+                     updated_at=stored.updated_at)
