@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.unit_of_work import ServiceUnavailable, in_transaction
-from bot.catalog import ProductHit, SearchResult, find_products, parser_for
+from bot.catalog import ProductHit, SearchResult, find_products, parser_for, record_unmet_search, search_unmet_kind
 from bot.formatting import money, product_line, query_summary, relaxed_note, stock_text
 
 
@@ -28,7 +28,9 @@ def product_card(hit: ProductHit) -> dict[str, Any]:
     }
 
 
-async def answer_search(dispatcher: CollectingDispatcher, text: str) -> list[dict[str, Any]]:
+async def answer_search(
+    dispatcher: CollectingDispatcher, text: str, *, sender_id: str | None = None
+) -> list[dict[str, Any]]:
     """Search the catalog for ``text`` and answer with the results (or say nothing matched).
 
     Also used by the product-question actions when a question names no product the
@@ -37,6 +39,9 @@ async def answer_search(dispatcher: CollectingDispatcher, text: str) -> list[dic
 
     def work(session: Session) -> tuple[SearchResult, str]:
         result = find_products(session, text=text)
+        kind = search_unmet_kind(result)
+        if kind is not None:  # unmet demand, for the shop's analytics
+            record_unmet_search(session, text=text, kind=kind, query=result.query, sender_id=sender_id)
         vocab = parser_for(session).vocab
         return result, query_summary(result.query, vocab.category_names, vocab.brand_names)
 
@@ -73,4 +78,4 @@ class ActionSearchProducts(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        return await answer_search(dispatcher, tracker.latest_message.get("text") or "")
+        return await answer_search(dispatcher, tracker.latest_message.get("text") or "", sender_id=tracker.sender_id)

@@ -21,7 +21,9 @@ from bot.catalog.products import (
     product_details,
     referenced_index,
 )
+from bot.catalog import record_unmet_search
 from bot.catalog.query import ProductQuery
+from bot.catalog.unmet import availability_unmet_kind
 from bot.formatting import money
 
 
@@ -42,6 +44,9 @@ def _asked(query: ProductQuery) -> str:
 class ProductAction(Action, ABC):
     """Finds the product a question is about, then answers with ``answer``."""
 
+    # Stock questions record what was sold out or not made, for the shop's unmet-demand figures.
+    records_unmet_demand = False
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
@@ -50,7 +55,12 @@ class ProductAction(Action, ABC):
 
         def work(session: Session) -> tuple[ProductDetails | None, ProductQuery]:
             product_id, query = find_referenced_product(session, text=text, shown=shown, current=current)
-            return (product_details(session, product_id=product_id) if product_id else None), query
+            details = product_details(session, product_id=product_id) if product_id else None
+            kind = availability_unmet_kind(details, query) if details and self.records_unmet_demand else None
+            if kind is not None:
+                record_unmet_search(session, text=text, kind=kind, query=query, sender_id=tracker.sender_id,
+                                    product_name=details.hit.name)
+            return details, query
 
         try:
             details, query = await in_transaction(work)
@@ -60,7 +70,7 @@ class ProductAction(Action, ABC):
         if details is None:
             if query.names_product and referenced_index(text) is None:
                 # Names something the catalog has no single product for: answer as a search.
-                return await answer_search(dispatcher, text)
+                return await answer_search(dispatcher, text, sender_id=tracker.sender_id)
             dispatcher.utter_message(response="utter_which_product")
             return []
         self.answer(dispatcher, details, query)
@@ -89,6 +99,8 @@ class ActionProductInfo(ProductAction):
 
 
 class ActionProductAvailability(ProductAction):
+    records_unmet_demand = True
+
     def name(self) -> str:
         return "action_product_availability"
 

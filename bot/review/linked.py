@@ -7,21 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, delete, func, inspect, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.models import HandoffRequest, ReturnRequest, VerificationFailure
+from bot.models import ConversationRating, HandoffRequest, ReturnRequest, UnmetSearch, VerificationFailure
 from bot.staff.clock import aware
 
-# Ratings come with their own migration (0005); read them only where the table exists.
-_ratings = Table(
-    "conversation_ratings", MetaData(),
-    Column("id", Integer, primary_key=True),
-    Column("sender_id", String(255)),
-    Column("rating", Integer),
-    Column("comment", Text),
-    Column("created_at", DateTime(timezone=True)),
-)
+_ratings = ConversationRating.__table__
+# Rows that hold a conversation id and go when the conversation is erased.
+_ERASED_WITH_CONVERSATION = (HandoffRequest, VerificationFailure, ConversationRating, UnmetSearch)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +29,8 @@ class HandoffSummary:
 
 
 def has_ratings(session: Session) -> bool:
-    """Does this shop DB have the conversation_ratings table yet?"""
-    return inspect(session.connection()).has_table(_ratings.name)
+    """Can conversations be rated in this shop DB? (Always, since migration 0005.)"""
+    return True
 
 
 def ratings_of(session: Session, *, sender_ids: Iterable[str]) -> dict[str, int]:
@@ -107,25 +101,19 @@ def linked_records(session: Session, *, sender_id: str) -> dict[str, Any]:
 
 
 def erase_linked(session: Session, *, sender_id: str) -> int:
-    """Delete the conversation's handoff requests, rating and throttle rows; unlink its returns.
+    """Delete the conversation's handoff requests, rating, throttle rows and unmet searches; unlink its returns.
 
     Return requests are order records the shop must keep; they only lose the
     link to the conversation. Returns the number of rows deleted.
     """
     deleted = 0
-    for model in (HandoffRequest, VerificationFailure):
+    for model in _ERASED_WITH_CONVERSATION:
         deleted += session.execute(delete(model).where(model.sender_id == sender_id)).rowcount or 0
-    if has_ratings(session):
-        deleted += session.execute(delete(_ratings).where(_ratings.c.sender_id == sender_id)).rowcount or 0
     session.execute(update(ReturnRequest).where(ReturnRequest.sender_id == sender_id).values(sender_id=None))
     return deleted
 
 
 def count_linked(session: Session, *, sender_id: str) -> int:
     """How many rows ``erase_linked`` would delete."""
-    total = sum(session.scalar(select(func.count()).select_from(m).where(m.sender_id == sender_id)) or 0
-                for m in (HandoffRequest, VerificationFailure))
-    if has_ratings(session):
-        total += session.scalar(select(func.count()).select_from(_ratings)
-                                .where(_ratings.c.sender_id == sender_id)) or 0
-    return total
+    return sum(session.scalar(select(func.count()).select_from(m).where(m.sender_id == sender_id)) or 0
+               for m in _ERASED_WITH_CONVERSATION)

@@ -46,3 +46,14 @@ def test_nearest_alternatives_when_filters_exclude_everything(session):
     messages, _ = _search("watches under $1")
     assert messages[0]["response"] == "utter_products_nearest"
     assert "price limit" in messages[0]["relaxed_note"]
+
+
+def test_searches_that_find_nothing_are_recorded_as_unmet_demand(session):
+    from sqlalchemy import select
+
+    from bot.models import UnmetSearch
+
+    run(ActionSearchProducts(), CollectingDispatcher(), make_tracker("do you sell purple xylophones", sender_id="unmet-1"))
+    run(ActionSearchProducts(), CollectingDispatcher(), make_tracker("running shoes", sender_id="unmet-2"))
+    rows = session.scalars(select(UnmetSearch).where(UnmetSearch.sender_id.in_(["unmet-1", "unmet-2"]))).all()
+    assert [(r.sender_id, r.kind.value, r.query_text) for r in rows] == [("unmet-1", "no_results", "do you sell purple xylophones")]
