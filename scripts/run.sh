@@ -51,6 +51,7 @@ for _ in $(seq 1 180); do
   The shop assistant is running.
     Demo shop  http://${API_HOST}:${API_PORT}/   (open it and click the chat bubble)
     Widget     http://${API_HOST}:${API_PORT}/widget.js   (embed it in your own pages: see README.md)
+    Console    http://${API_HOST}:${API_PORT}/console   (first: make admin EMAIL=you@shop.example NAME="You")
     Chat API   http://${API_HOST}:${API_PORT}/api/chat   (try the curl example in README.md)
     Health     http://${API_HOST}:${API_PORT}/health
     API docs   http://${API_HOST}:${API_PORT}/docs
