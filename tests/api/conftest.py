@@ -2,12 +2,19 @@ from __future__ import annotations
 
 import socket
 import threading
+import uuid
 from collections.abc import Iterator
 
+import httpx
 import pytest
+from sqlalchemy import delete
 from fastapi.testclient import TestClient
 
+from bot.db import session_scope
+from bot.models import StaffUser
 from bot.settings import get_settings
+from bot.staff import accounts
+from tests.api.console_helpers import FAST, PASSWORD
 
 
 def free_port() -> int:
@@ -65,3 +72,48 @@ def make_client(monkeypatch, shop_db):
     for client in clients:
         client.__exit__(None, None, None)
     get_settings.cache_clear()
+
+
+# --- the staff console ----------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(monkeypatch):
+    # Hashing itself is tested in tests/bot/test_staff.py; here it only needs to be quick.
+    monkeypatch.setattr(accounts, "password_hasher", lambda: FAST)
+
+
+@pytest.fixture
+def console(make_client):
+    """A gateway client on https://, so the Secure cookie travels as it does in a browser."""
+
+    def build():
+        client = make_client(rasa_url=f"http://127.0.0.1:{free_port()}")
+        client.base_url = httpx.URL("https://testserver")
+        return client
+
+    return build
+
+
+@pytest.fixture
+def client(console):
+    return console()
+
+
+@pytest.fixture
+def staff(shop_db):
+    """``staff(role)`` creates a committed account with a unique email; all are removed afterwards."""
+    made: list[int] = []
+
+    def create(role: str = "agent", name: str | None = None) -> accounts.StaffAccount:
+        with session_scope() as session:
+            account = accounts.create_staff(
+                session, email=f"{role}-{uuid.uuid4().hex[:8]}@example.com", name=name or f"Test {role.title()}",
+                role=role, password=PASSWORD, hasher=FAST,
+            )
+        made.append(account.id)
+        return account
+
+    yield create
+    with session_scope() as session:
+        session.execute(delete(StaffUser).where(StaffUser.id.in_(made)))

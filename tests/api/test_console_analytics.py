@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, delete, insert
 from bot.db import session_scope
 from bot.models import ConversationRating
 from bot.transcripts.store import get_tracker_engine, metadata
-from tests.api.test_console_auth import _logged_in, client, console, fast_hashing, staff  # noqa: F401
+from tests.api.console_helpers import logged_in as _logged_in
 
 TODAY = datetime.now(ZoneInfo("Europe/Berlin")).date()
 

@@ -6,99 +6,18 @@ import hashlib
 import re
 import uuid
 from datetime import datetime, timedelta, timezone
-from http.cookies import SimpleCookie
 
 import fastapi.routing
-import httpx
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import delete, func, select, update
 
 from bot.db import session_scope
 from bot.models import HandoffReason, HandoffRequest, HandoffStatus, StaffSession, StaffUser
-from bot.staff import accounts
-from tests.api.conftest import free_port
 
-PASSWORD = "correct horse battery"
-CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
-FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-# http.cookiejar files cookies of a dotless host such as "testserver" under "testserver.local".
-JAR_DOMAIN = "testserver.local"
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
-    # Hashing itself is tested in tests/bot/test_staff.py; here it only needs to be quick.
-    monkeypatch.setattr(accounts, "password_hasher", lambda: FAST)
-
-
-@pytest.fixture
-def console(make_client):
-    """A gateway client on https://, so the Secure cookie travels as it does in a browser."""
-
-    def build():
-        client = make_client(rasa_url=f"http://127.0.0.1:{free_port()}")
-        client.base_url = httpx.URL("https://testserver")
-        return client
-
-    return build
-
-
-@pytest.fixture
-def client(console):
-    return console()
-
-
-@pytest.fixture
-def staff(shop_db):
-    """``staff(role)`` creates a committed account with a unique email; all are removed afterwards."""
-    made: list[int] = []
-
-    def create(role: str = "agent", name: str | None = None) -> accounts.StaffAccount:
-        with session_scope() as session:
-            account = accounts.create_staff(
-                session, email=f"{role}-{uuid.uuid4().hex[:8]}@example.com", name=name or f"Test {role.title()}",
-                role=role, password=PASSWORD, hasher=FAST,
-            )
-        made.append(account.id)
-        return account
-
-    yield create
-    with session_scope() as session:
-        session.execute(delete(StaffUser).where(StaffUser.id.in_(made)))
-
-
-def _login_token(client, path: str = "/console/login") -> str:
-    page = client.get(path)
-    assert page.status_code == 200
-    return CSRF_FIELD.search(page.text).group(1)
-
-
-def _login(client, email: str, password: str = PASSWORD, **extra) -> httpx.Response:
-    data = {"email": email, "password": password, "csrf_token": _login_token(client), **extra}
-    return client.post("/console/login", data=data, follow_redirects=False)
-
-
-def _logged_in(client, account) -> str:
-    response = _login(client, account.email)
-    assert response.status_code == 303, response.text
-    return _page_csrf(client)
-
-
-def _page_csrf(client) -> str:
-    page = client.get("/console")
-    assert page.status_code == 200
-    return CSRF_FIELD.search(page.text).group(1)
-
-
-def _set_cookies(response: httpx.Response) -> dict[str, SimpleCookie]:
-    cookies = {}
-    for header in response.headers.get_list("set-cookie"):
-        jar = SimpleCookie()
-        jar.load(header)
-        for name, morsel in jar.items():
-            cookies[name] = morsel
-    return cookies
+from tests.api.console_helpers import (  # noqa: E402
+    CSRF_FIELD, JAR_DOMAIN, PASSWORD, logged_in as _logged_in, login as _login,
+    login_token as _login_token, set_cookies as _set_cookies,
+)
 
 
 def _stored_sessions(staff_id: int) -> list[str]:

@@ -13,7 +13,7 @@ from bot.db import make_engine, session_scope
 from bot.models import ConversationDeletion, ConversationNote, ConversationReview, ConversationTag, NluCorrection
 from bot.settings import get_settings
 from bot.transcripts.store import get_tracker_engine, metadata
-from tests.api.test_console_auth import _logged_in, client, console, fast_hashing, staff  # noqa: F401 - fixtures
+from tests.api.console_helpers import logged_in as _logged_in
 from tests.bot.tracker_events import TrackerWriter
 
 

@@ -21,7 +21,7 @@ from bot.models import HandoffRequest
 from bot.seed import DEMO_ORDERS
 from bot.settings import get_settings
 from bot.transcripts.store import events, get_tracker_engine, metadata
-from tests.api.test_console_auth import _logged_in, console, fast_hashing, staff  # noqa: F401 - fixtures
+from tests.api.console_helpers import logged_in as _logged_in
 
 LATE_ORDER = DEMO_ORDERS[3]  # 100004: shipped with UPS and late
 

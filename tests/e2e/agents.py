@@ -44,6 +44,22 @@ def _cookies(response: httpx.Response) -> dict[str, str]:
     return found
 
 
+def console_login(stack: Stack, email: str, *, landing: str = "/console") -> tuple[str, str]:
+    """Log in over HTTP: the session's Cookie header, and the CSRF token of the ``landing`` page."""
+    page = httpx.get(f"{stack.api_url}/console/login", timeout=10)
+    nonce = _cookies(page)["shopbot_login_csrf"]
+    response = httpx.post(
+        f"{stack.api_url}/console/login", timeout=10,
+        data={"email": email, "password": PASSWORD, "csrf_token": _FORM_TOKEN.search(page.text).group(1)},
+        headers={"Cookie": f"shopbot_login_csrf={nonce}"},
+    )
+    assert response.status_code == 303, response.text
+    cookie = f"shopbot_staff={_cookies(response)['shopbot_staff']}"
+    home = httpx.get(f"{stack.api_url}{landing}", headers={"Cookie": cookie}, timeout=10)
+    assert home.status_code == 200, home.text
+    return cookie, _PAGE_TOKEN.search(home.text).group(1)
+
+
 @dataclass
 class AgentHttp:
     """A logged-in console session over plain http://127.0.0.1.
@@ -58,18 +74,8 @@ class AgentHttp:
 
     @classmethod
     def login(cls, stack: Stack, email: str) -> AgentHttp:
-        page = httpx.get(f"{stack.api_url}/console/login", timeout=10)
-        nonce = _cookies(page)["shopbot_login_csrf"]
-        response = httpx.post(
-            f"{stack.api_url}/console/login", timeout=10,
-            data={"email": email, "password": PASSWORD, "csrf_token": _FORM_TOKEN.search(page.text).group(1)},
-            headers={"Cookie": f"shopbot_login_csrf={nonce}"},
-        )
-        assert response.status_code == 303, response.text
-        cookie = f"shopbot_staff={_cookies(response)['shopbot_staff']}"
-        home = httpx.get(f"{stack.api_url}/console/live", headers={"Cookie": cookie}, timeout=10)
-        assert home.status_code == 200, home.text
-        return cls(api_url=stack.api_url, cookie=cookie, csrf=_PAGE_TOKEN.search(home.text).group(1))
+        cookie, csrf = console_login(stack, email, landing="/console/live")
+        return cls(api_url=stack.api_url, cookie=cookie, csrf=csrf)
 
     def get(self, path: str, **kwargs) -> httpx.Response:
         return httpx.get(self.api_url + path, headers={"Cookie": self.cookie}, timeout=40, **kwargs)

@@ -14,40 +14,25 @@ import subprocess
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from http.cookies import SimpleCookie
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 import yaml
-from argon2 import PasswordHasher
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.db import make_engine
 from bot.models import ConversationDeletion, ConversationNote, ConversationTag, NluCorrection
 from bot.settings import get_settings
-from bot.staff import accounts
 from bot.transcripts.store import events
+from tests.e2e.agents import console_login, create_agent
 from tests.e2e.stack import ROOT, Stack
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "correct horse battery"
-FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # the gateway reads the parameters from the hash
-_FORM_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-_PAGE_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 _VISITOR = re.compile(r'data-testid="visitor-message" data-event="(\d+)"')
 EMAIL = "emma.schmidt@example.com"
-
-
-def _set_cookies(response: httpx.Response) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for header in response.headers.get_list("set-cookie"):
-        jar = SimpleCookie()
-        jar.load(header)
-        found.update({name: morsel.value for name, morsel in jar.items()})
-    return found
 
 
 @dataclass
@@ -60,24 +45,9 @@ class Console:
 
     @classmethod
     def login(cls, stack: Stack, *, role: str) -> Console:
-        email = f"{role}-{uuid.uuid4().hex[:8]}@example.com"
-        engine = make_engine(stack.shop_db_url)
-        with Session(engine) as session:
-            accounts.create_staff(session, email=email, name=f"Transcript {role.title()}", role=role,
-                                  password=PASSWORD, hasher=FAST)
-            session.commit()
-        engine.dispose()
-        page = httpx.get(f"{stack.api_url}/console/login", timeout=10)
-        response = httpx.post(
-            f"{stack.api_url}/console/login", timeout=10,
-            data={"email": email, "password": PASSWORD, "csrf_token": _FORM_TOKEN.search(page.text).group(1)},
-            headers={"Cookie": f"shopbot_login_csrf={_set_cookies(page)['shopbot_login_csrf']}"},
-        )
-        assert response.status_code == 303, response.text
-        cookie = f"shopbot_staff={_set_cookies(response)['shopbot_staff']}"
-        home = httpx.get(f"{stack.api_url}/console", headers={"Cookie": cookie}, timeout=10)
-        assert home.status_code == 200
-        return cls(base=stack.api_url, cookie=cookie, csrf=_PAGE_TOKEN.search(home.text).group(1))
+        email = create_agent(stack, name=f"Transcript {role.title()}", role=role)
+        cookie, csrf = console_login(stack, email)
+        return cls(base=stack.api_url, cookie=cookie, csrf=csrf)
 
     def get(self, path: str, **params: str) -> httpx.Response:
         return httpx.get(self.base + path, params=params, headers={"Cookie": self.cookie}, timeout=30)

@@ -80,3 +80,22 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+WATCH_CSP = """document.addEventListener('securitypolicyviolation',
+  e => (window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI));"""
+
+
+@pytest.fixture
+def console_page(context) -> Iterator[object]:
+    """A page that fails the test on a JavaScript error, a console error or a CSP violation."""
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    # (The browser's own favicon request gets a 404: not the page's business.)
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text} at {m.location.get('url')}")
+            if m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico") else None)
+    page.add_init_script(WATCH_CSP)
+    yield page
+    problems += [f"CSP: {v}" for v in page.evaluate("window.__csp || []")]
+    assert not problems, problems

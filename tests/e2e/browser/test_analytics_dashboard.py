@@ -3,22 +3,15 @@ and the figures in its tables equal to the JSON the charts are drawn from."""
 
 from __future__ import annotations
 
-import uuid
 
 import httpx
 import pytest
-from argon2 import PasswordHasher
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
 
-from bot.staff import accounts
+from tests.e2e.agents import PASSWORD, create_agent
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-PASSWORD = "correct horse battery"
 CHARTS = ("per-day", "containment", "fallback", "intents", "confidence", "handoffs", "ratings", "unmet")
-WATCH_CSP = """document.addEventListener('securitypolicyviolation',
-  e => (window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI));"""
 
 
 @pytest.fixture(scope="module")
@@ -32,29 +25,14 @@ def shop(sqlite_stack):
             stack.say(sid, text)
     rated = httpx.post(f"{stack.api_url}/api/sessions/{sid}/rating", json={"rating": 4}, timeout=10)
     assert rated.status_code == 200
-    engine = create_engine(stack.shop_db_url)
-    email = f"analyst-{uuid.uuid4().hex[:8]}@example.com"
-    with Session(engine) as session:
-        accounts.create_staff(session, email=email, name="Ana Lyst", role="agent", password=PASSWORD,
-                              hasher=PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-        session.commit()
-    engine.dispose()
+    email = create_agent(stack, name="Ana Lyst")
     stack.analyst_email = email
     return stack
 
 
 @pytest.fixture
-def page(context, shop):
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    # (The browser's own favicon request gets a 404: not this page's business.)
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
-            if m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico") else None)
-    page.add_init_script(WATCH_CSP)
-    yield page
-    problems += [f"CSP: {v}" for v in page.evaluate("window.__csp || []")]
-    assert not problems, problems
+def page(console_page):
+    return console_page
 
 
 def _log_in(page, shop) -> None:

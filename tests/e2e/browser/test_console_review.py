@@ -7,17 +7,11 @@ import uuid
 
 import pytest
 import yaml
-from argon2 import PasswordHasher
-from sqlalchemy.orm import Session
 
-from bot.db import make_engine
-from bot.staff import accounts
+from tests.e2e.agents import PASSWORD, create_agent
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-PASSWORD = "correct horse battery"
-WATCH_CSP = """document.addEventListener('securitypolicyviolation',
-  e => (window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI));"""
 
 
 @pytest.fixture(scope="module")
@@ -26,27 +20,13 @@ def shop(sqlite_stack):
     stack = sqlite_stack
     stack.review_sender = f"br-review-{uuid.uuid4().hex[:8]}"
     stack.say(stack.review_sender, "do you have red hiking backpacks")
-    stack.review_email = f"reviewer-{uuid.uuid4().hex[:8]}@example.com"
-    engine = make_engine(stack.shop_db_url)
-    with Session(engine) as session:
-        accounts.create_staff(session, email=stack.review_email, name="Rita Reviewer", role="admin",
-                              password=PASSWORD, hasher=PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-        session.commit()
-    engine.dispose()
+    stack.review_email = create_agent(stack, name="Rita Reviewer", role="admin")
     return stack
 
 
 @pytest.fixture
-def page(context, shop):
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text} at {m.location.get('url')}")
-            if m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico") else None)
-    page.add_init_script(WATCH_CSP)
-    yield page
-    problems += [f"CSP: {v}" for v in page.evaluate("window.__csp || []")]
-    assert not problems, problems
+def page(console_page):
+    return console_page
 
 
 def test_filter_open_relabel_and_export_in_chromium(page, shop, shot, tmp_path):
