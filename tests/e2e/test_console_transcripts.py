@@ -45,7 +45,7 @@ class Console:
 
     @classmethod
     def login(cls, stack: Stack, *, role: str) -> Console:
-        email = create_agent(stack, name=f"Transcript {role.title()}", role=role)
+        email = create_agent(stack, name=f"{role.title()} Transcripts", role=role)
         cookie, csrf = console_login(stack, email)
         return cls(base=stack.api_url, cookie=cookie, csrf=csrf)
 

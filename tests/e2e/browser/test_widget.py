@@ -234,3 +234,18 @@ def test_start_over_begins_a_new_conversation(page):
     page.get_by_test_id("start-over-confirm").click()
     page.wait_for_function("(id) => window.ShopBotWidget.sessionId() && window.ShopBotWidget.sessionId() !== id", arg=first)
     assert page.locator('[data-testid="message"][data-from="visitor"]').count() == 0
+
+
+def test_without_websockets_the_widget_falls_back_to_long_polling(context, shop):
+    # A proxy or network that refuses WebSockets: every attempt is closed at once.
+    context.route_web_socket("**/api/sessions/*/ws*", lambda ws: ws.close())
+    page = context.new_page()
+    page.goto(shop.api_url + "/")
+    _open(page)
+    _ask(page, "hi")
+    session_id = page.evaluate("window.ShopBotWidget.sessionId()")
+    httpx.post(f"{shop.api_url}/api/sessions/{session_id}/messages",
+               json={"text": "what payment methods do you take", "client_id": "no-ws-1"}, timeout=30)
+    page.locator('[data-testid="message"][data-from="visitor"]', has_text="what payment methods").wait_for(timeout=40_000)
+    seqs = page.locator('[data-testid="message"]').evaluate_all("els => els.map(e => e.dataset.seq).filter(Boolean)")
+    assert len(seqs) == len(set(seqs))
