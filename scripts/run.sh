@@ -41,7 +41,8 @@ pids+=($!)
   --interface 127.0.0.1 --port "$RASA_PORT" --endpoints endpoints.yml --credentials credentials.yml \
   >var/rasa.log 2>&1 &
 pids+=($!)
-.venv/bin/uvicorn --factory api.main:create_app --host "$API_HOST" --port "$API_PORT" >var/api.log 2>&1 &
+# Long polls (up to 25 s) and open WebSockets must not hold a shutdown: widgets reconnect.
+.venv/bin/uvicorn --factory api.main:create_app --host "$API_HOST" --port "$API_PORT" --timeout-graceful-shutdown 3 >var/api.log 2>&1 &
 pids+=($!)
 
 for _ in $(seq 1 180); do

@@ -108,7 +108,8 @@ class Stack:
         )
         self._spawn(
             "api",
-            [str(ROOT / ".venv/bin/uvicorn"), "--factory", "api.main:create_app", "--host", "127.0.0.1", "--port", str(self.api_port)],
+            [str(ROOT / ".venv/bin/uvicorn"), "--factory", "api.main:create_app", "--host", "127.0.0.1", "--port", str(self.api_port),
+             "--timeout-graceful-shutdown", "3"],
         )
         self.wait_healthy(timeout)
 
