@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 
@@ -138,8 +137,8 @@ def test_a_store_without_the_events_table_is_an_empty_list(tmp_path):
     engine.dispose()
 
 
-def test_a_page_stays_fast_with_thousands_of_conversations(tmp_path):
-    """3,000 conversations of 23 events (69,000 rows): a filtered page in well under a second on SQLite."""
+def test_pages_and_totals_are_right_with_thousands_of_conversations(tmp_path):
+    """3,000 conversations of 23 events (69,000 rows). (How fast: benchmarks/console_list.py.)"""
     engine = make_engine(f"sqlite:///{tmp_path / 'big.db'}")
     metadata.create_all(engine)
     with engine.begin() as conn:
@@ -155,12 +154,9 @@ def test_a_page_stays_fast_with_thousands_of_conversations(tmp_path):
                 w.write()
         w.write()
     with engine.connect() as conn:
-        list_conversations(conn)  # warm the page cache
-        started = time.perf_counter()
         page = list_conversations(conn, filters=ConversationFilters(intent="order_status", confidence_below=0.6),
                                   page=3, per_page=25)
         plain = list_conversations(conn, page=40, per_page=25)
-        elapsed = time.perf_counter() - started
     engine.dispose()
     assert page.total == 429 and len(page.items) == 25 and plain.total == 3000
-    assert elapsed < 3.0, f"two list pages over 69,000 events took {elapsed:.2f} s"
+    assert [item.sender_id for item in plain.items] == [f"visitor-{n:05d}" for n in range(2024, 1999, -1)]
