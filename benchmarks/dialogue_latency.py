@@ -104,7 +104,7 @@ class RasaServer:
         log = open(self.log_path, "wb")  # noqa: SIM115 - lives as long as the process
         self.proc = subprocess.Popen(
             [
-                str(RASA), "run", "--model", str(MODEL), "--enable-api", "--auth-token", self.token,
+                str(RASA), "run", "--model", str(MODEL), "--enable-api", f"--auth-token={self.token}",
                 "--interface", "127.0.0.1", "--port", str(self.port),
                 "--endpoints", str(self.endpoints), "--credentials", str(ROOT / "credentials.yml"),
             ],

@@ -37,7 +37,7 @@ trap stop_all EXIT
 log "starting the action server, Rasa and the API (logs in var/*.log)"
 SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" >var/actions.log 2>&1 &
 pids+=($!)
-.venv-rasa/bin/rasa run --model "$MODEL" --enable-api --auth-token "$SHOP_RASA_TOKEN" \
+.venv-rasa/bin/rasa run --model "$MODEL" --enable-api "--auth-token=$SHOP_RASA_TOKEN" \
   --interface 127.0.0.1 --port "$RASA_PORT" --endpoints endpoints.yml --credentials credentials.yml \
   >var/rasa.log 2>&1 &
 pids+=($!)

@@ -102,7 +102,7 @@ class Stack:
             "rasa",
             [
                 str(ROOT / ".venv-rasa/bin/rasa"), "run", "--model", str(MODEL), "--enable-api",
-                "--auth-token", self.token, "--interface", "127.0.0.1", "--port", str(self.rasa_port),
+                f"--auth-token={self.token}", "--interface", "127.0.0.1", "--port", str(self.rasa_port),
                 "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
             ],
         )
