@@ -38,10 +38,9 @@ def _switch(
     return result.rowcount == 1
 
 
-def take_handoff(session: Session, *, handoff_id: int, agent_name: str) -> LiveHandoff:
-    """Give a waiting request to the agent; ``AlreadyTaken`` names whoever was first."""
-    won = _switch(session, handoff_id=handoff_id, expected=HandoffStatus.WAITING,
-                  values={"status": HandoffStatus.TAKEN, "taken_by": holder_name(agent_name)})
+def _from_waiting(session: Session, *, handoff_id: int, values: dict) -> LiveHandoff:
+    """Move a waiting request on; ``AlreadyTaken`` (naming the holder) or ``NotWaiting`` if it wasn't waiting."""
+    won = _switch(session, handoff_id=handoff_id, expected=HandoffStatus.WAITING, values=values)
     live = get_live_handoff(session, handoff_id=handoff_id)
     if won:
         return live
@@ -50,18 +49,26 @@ def take_handoff(session: Session, *, handoff_id: int, agent_name: str) -> LiveH
     raise NotWaiting(live.status)
 
 
+def take_handoff(session: Session, *, handoff_id: int, agent_name: str) -> LiveHandoff:
+    """Give a waiting request to the agent; ``AlreadyTaken`` names whoever was first."""
+    return _from_waiting(session, handoff_id=handoff_id,
+                         values={"status": HandoffStatus.TAKEN, "taken_by": holder_name(agent_name)})
+
+
 def release_take(session: Session, *, handoff_id: int, agent_name: str) -> bool:
     """Undo a take whose pause did not reach the bot: waiting again, if the agent still holds it."""
     return _switch(session, handoff_id=handoff_id, expected=HandoffStatus.TAKEN, holder=holder_name(agent_name),
                    values={"status": HandoffStatus.WAITING, "taken_by": None})
 
 
-def ensure_holder(session: Session, *, handoff_id: int, agent_name: str) -> LiveHandoff:
-    """The request, if ``agent_name`` holds it; else ``NotTaken`` or ``NotHolder``."""
+def ensure_holder(
+    session: Session, *, handoff_id: int, agent_name: str, may_override: bool = False
+) -> LiveHandoff:
+    """The request, if it is taken and ``agent_name`` holds it (or ``may_override``); else ``NotTaken`` or ``NotHolder``."""
     live = get_live_handoff(session, handoff_id=handoff_id)
     if live.status != HandoffStatus.TAKEN.value:
         raise NotTaken(live.status)
-    if live.taken_by != holder_name(agent_name):
+    if live.taken_by != holder_name(agent_name) and not may_override:
         raise NotHolder(live.taken_by)
     return live
 
@@ -70,11 +77,7 @@ def hand_back(
     session: Session, *, handoff_id: int, agent_name: str, may_override: bool = False, now: datetime | None = None
 ) -> LiveHandoff:
     """Close a taken request so the bot answers again; only its holder may, or anyone ``may_override``."""
-    live = get_live_handoff(session, handoff_id=handoff_id)
-    if live.status != HandoffStatus.TAKEN.value:
-        raise NotTaken(live.status)
-    if live.taken_by != holder_name(agent_name) and not may_override:
-        raise NotHolder(live.taken_by)
+    live = ensure_holder(session, handoff_id=handoff_id, agent_name=agent_name, may_override=may_override)
     won = _switch(session, handoff_id=handoff_id, expected=HandoffStatus.TAKEN, holder=live.taken_by,
                   values={"status": HandoffStatus.CLOSED, "closed_at": current(now)})
     closed = get_live_handoff(session, handoff_id=handoff_id)
@@ -91,11 +94,5 @@ def undo_hand_back(session: Session, *, handoff_id: int, taken_by: str | None) -
 
 def close_waiting(session: Session, *, handoff_id: int, now: datetime | None = None) -> LiveHandoff:
     """Close a request nobody took (the visitor left, or it was a mistake); taken ones are handed back instead."""
-    won = _switch(session, handoff_id=handoff_id, expected=HandoffStatus.WAITING,
-                  values={"status": HandoffStatus.CLOSED, "closed_at": current(now)})
-    live = get_live_handoff(session, handoff_id=handoff_id)
-    if won:
-        return live
-    if live.status == HandoffStatus.TAKEN.value:
-        raise AlreadyTaken(live.taken_by)
-    raise NotWaiting(live.status)
+    return _from_waiting(session, handoff_id=handoff_id,
+                         values={"status": HandoffStatus.CLOSED, "closed_at": current(now)})

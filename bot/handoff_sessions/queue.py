@@ -21,20 +21,27 @@ class LiveQueue:
     entries: tuple[LiveHandoff, ...]  # oldest first, at most the limit asked for
 
 
-def live_queue(session: Session, *, limit: int = QUEUE_LIMIT) -> LiveQueue:
-    """Waiting and taken requests, oldest first, with counts and each one's verified order."""
+def open_counts(session: Session) -> tuple[int, int]:
+    """How many requests are waiting, and how many taken."""
     counts = dict(session.execute(
         select(HandoffRequest.status, func.count(HandoffRequest.id))
         .where(HandoffRequest.status.in_(OPEN_HANDOFF_STATUSES)).group_by(HandoffRequest.status)
     ).all())
-    rows = list(session.scalars(
+    return counts.get(HandoffStatus.WAITING, 0), counts.get(HandoffStatus.TAKEN, 0)
+
+
+def open_requests(session: Session, *, limit: int) -> list[HandoffRequest]:
+    """Waiting and taken requests, oldest first."""
+    return list(session.scalars(
         select(HandoffRequest).where(HandoffRequest.status.in_(OPEN_HANDOFF_STATUSES))
         .order_by(HandoffRequest.created_at, HandoffRequest.id).limit(limit)
     ))
-    return LiveQueue(
-        waiting=counts.get(HandoffStatus.WAITING, 0), taken=counts.get(HandoffStatus.TAKEN, 0),
-        entries=tuple(live_views(session, rows)),
-    )
+
+
+def live_queue(session: Session, *, limit: int = QUEUE_LIMIT) -> LiveQueue:
+    """Waiting and taken requests, oldest first, with counts and each one's verified order."""
+    waiting, taken = open_counts(session)
+    return LiveQueue(waiting=waiting, taken=taken, entries=tuple(live_views(session, open_requests(session, limit=limit))))
 
 
 def waiting_count(session: Session) -> int:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from bot.models import HandoffReason, HandoffRequest, HandoffStatus, Order, OrderItem, ProductVariant
+from bot.models import OPEN_HANDOFF_STATUSES, HandoffReason, HandoffRequest, HandoffStatus, Order, OrderItem, ProductVariant
 from bot.orders.status import OrderView, order_view
 from bot.staff.clock import aware
 
@@ -41,7 +41,7 @@ class LiveHandoff:
 
     @property
     def is_open(self) -> bool:
-        return self.status in (HandoffStatus.WAITING.value, HandoffStatus.TAKEN.value)
+        return self.status in {s.value for s in OPEN_HANDOFF_STATUSES}
 
     @property
     def visitor_label(self) -> str:

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.handoff import is_staffed, next_staffed_opening
-from bot.models import OPEN_HANDOFF_STATUSES, HandoffReason, HandoffRequest, HandoffStatus
+from bot.handoff_sessions.queue import open_counts, open_requests
+from bot.models import HandoffReason, HandoffRequest, HandoffStatus
 from bot.staff.clock import aware, current
 
 MESSAGES_LEFT_DAYS = 7
@@ -39,10 +40,7 @@ class SupportOverview:
 def support_overview(session: Session, *, now: datetime | None = None, limit: int = 20) -> SupportOverview:
     """Counts of waiting and taken handoffs, recent messages left, and the oldest open requests."""
     moment = current(now)
-    counts = dict(session.execute(
-        select(HandoffRequest.status, func.count(HandoffRequest.id))
-        .where(HandoffRequest.status.in_(OPEN_HANDOFF_STATUSES)).group_by(HandoffRequest.status)
-    ).all())
+    waiting, taken = open_counts(session)
     oldest = session.scalar(
         select(func.min(HandoffRequest.created_at)).where(HandoffRequest.status == HandoffStatus.WAITING)
     )
@@ -52,21 +50,17 @@ def support_overview(session: Session, *, now: datetime | None = None, limit: in
             HandoffRequest.created_at >= moment - timedelta(days=MESSAGES_LEFT_DAYS),
         )
     ) or 0
-    rows = session.scalars(
-        select(HandoffRequest).where(HandoffRequest.status.in_(OPEN_HANDOFF_STATUSES))
-        .order_by(HandoffRequest.created_at, HandoffRequest.id).limit(limit)
-    )
-    open_requests = tuple(
+    listed = tuple(
         OpenHandoff(
             id=r.id, status=HandoffStatus(r.status).value, reason=HandoffReason(r.reason).value,
             created_at=aware(r.created_at), taken_by=r.taken_by, verified_order_number=r.verified_order_number,
         )
-        for r in rows
+        for r in open_requests(session, limit=limit)
     )
     if isinstance(oldest, str):  # SQLite's MIN() over a DateTime column comes back as text
         oldest = datetime.fromisoformat(oldest)
     return SupportOverview(
-        waiting=counts.get(HandoffStatus.WAITING, 0), taken=counts.get(HandoffStatus.TAKEN, 0),
-        messages_left=messages_left, oldest_waiting_at=aware(oldest), open_requests=open_requests,
+        waiting=waiting, taken=taken,
+        messages_left=messages_left, oldest_waiting_at=aware(oldest), open_requests=listed,
         staffed_now=is_staffed(moment), next_opening=next_staffed_opening(moment),
     )
