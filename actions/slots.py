@@ -41,8 +41,14 @@ def checked(
     value: Any, dispatcher: CollectingDispatcher, *, slot: str,
     normalise: Callable[[str], str | None], invalid_response: str,
 ) -> dict[str, Any]:
-    """``{slot: normalised value}``, or a polite re-ask and ``{slot: None}`` when it is not valid."""
-    result = normalise(first_text(value))
+    """``{slot: normalised value}``, or a polite re-ask and ``{slot: None}`` when it is not valid.
+
+    With two extractors the value is a list, and one of them may have cut the
+    text short (DIET learned emails from examples; the regex knows their shape):
+    the first value that is valid wins.
+    """
+    candidates = value if isinstance(value, list) else [value]
+    result = next((r for r in (normalise(first_text(v)) for v in candidates if v) if r is not None), None)
     if result is None:
         dispatcher.utter_message(response=invalid_response)
     return {slot: result}

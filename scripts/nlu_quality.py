@@ -21,6 +21,22 @@ def _entities(folder: Path) -> float | None:
     return _f1(folder / "DIETClassifier_report.json")
 
 
+# Entity types whose shape a regex knows; the form validation takes the first
+# valid value of either extractor (actions/slots.py: checked).
+REGEX_TYPES = ("order_number", "email")
+
+
+def _entities_as_used(folder: Path) -> float | None:
+    """Macro-F1 over entity types, each from the extractor the bot relies on for it."""
+    diet, regex = folder / "DIETClassifier_report.json", folder / "RegexEntityExtractor_report.json"
+    if not diet.exists() or not regex.exists():
+        return None
+    by_diet, by_regex = json.loads(diet.read_text()), json.loads(regex.read_text())
+    types = [k for k, v in by_diet.items() if isinstance(v, dict) and "avg" not in k]
+    scores = [(by_regex if k in REGEX_TYPES and k in by_regex else by_diet)[k]["f1-score"] for k in types]
+    return sum(scores) / len(scores) if scores else None
+
+
 def _worst_intents(report: Path, n: int = 5) -> list[tuple[str, float]]:
     data = json.loads(report.read_text())
     rows = [(k, v["f1-score"]) for k, v in data.items() if isinstance(v, dict) and "f1-score" in v and k not in {"macro avg", "weighted avg", "micro avg"}]
@@ -33,6 +49,9 @@ def main(folders: list[str]) -> int:
         intent = _f1(folder / "intent_report.json")
         entity = _entities(folder)
         print(f"{folder.name}: intent macro-F1 {intent if intent is None else f'{intent:.3f}'}, entity macro-F1 {entity if entity is None else f'{entity:.3f}'}")
+        used = _entities_as_used(folder)
+        if used is not None:
+            print(f"  entity macro-F1 as the bot extracts them (order numbers and emails by regex) {used:.3f}")
         answers = _f1(folder / "response_selection_report.json")
         if answers is not None:
             print(f"  policy sub-question (ResponseSelector) macro-F1 {answers:.3f}")

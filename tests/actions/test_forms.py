@@ -33,6 +33,16 @@ def test_duplicate_extractions_arrive_as_a_list_and_are_understood():
     assert form.validate_order_number(["100234", "100234"], dispatcher, make_tracker("x"), {}) == {"order_number": "100234"}
 
 
+def test_a_value_cut_short_by_one_extractor_does_not_hide_the_valid_one():
+    dispatcher = CollectingDispatcher()
+    form = ValidateOrderStatusForm()
+    assert form.validate_email(["ann.k@", "Ann.K@Example.co.uk"], dispatcher, make_tracker("x"), {}) == {
+        "email": "ann.k@example.co.uk"
+    }
+    assert form.validate_order_number(["order", "#100234"], dispatcher, make_tracker("x"), {}) == {"order_number": "100234"}
+    assert dispatcher.messages == []
+
+
 def test_order_number_is_normalised_and_email_in_same_message_is_kept(session):
     text = "#100 234 and my email is Anna@Example.com"
     tracker = form_tracker("order_status_form", text, extracted={"order_number": text})
