@@ -47,8 +47,8 @@ def checked(
     text short (DIET learned emails from examples; the regex knows their shape):
     the first value that is valid wins.
     """
-    candidates = value if isinstance(value, list) else [value]
-    result = next((r for r in (normalise(first_text(v)) for v in candidates if v) if r is not None), None)
+    values = value if isinstance(value, list) else [value]
+    result = next(filter(None, (normalise(first_text(v)) for v in values)), None)
     if result is None:
         dispatcher.utter_message(response=invalid_response)
     return {slot: result}

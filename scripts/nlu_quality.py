@@ -26,21 +26,25 @@ def _entities(folder: Path) -> float | None:
 REGEX_TYPES = ("order_number", "email")
 
 
+def _label_f1(report: Path) -> dict[str, float]:
+    """F1 per label of a report, without its average rows."""
+    data = json.loads(report.read_text())
+    return {k: v["f1-score"] for k, v in data.items()
+            if isinstance(v, dict) and "f1-score" in v and k not in {"macro avg", "weighted avg", "micro avg"}}
+
+
 def _entities_as_used(folder: Path) -> float | None:
     """Macro-F1 over entity types, each from the extractor the bot relies on for it."""
     diet, regex = folder / "DIETClassifier_report.json", folder / "RegexEntityExtractor_report.json"
     if not diet.exists() or not regex.exists():
         return None
-    by_diet, by_regex = json.loads(diet.read_text()), json.loads(regex.read_text())
-    types = [k for k, v in by_diet.items() if isinstance(v, dict) and "avg" not in k]
-    scores = [(by_regex if k in REGEX_TYPES and k in by_regex else by_diet)[k]["f1-score"] for k in types]
+    by_diet, by_regex = _label_f1(diet), _label_f1(regex)
+    scores = [by_regex[k] if k in REGEX_TYPES and k in by_regex else f1 for k, f1 in by_diet.items()]
     return sum(scores) / len(scores) if scores else None
 
 
 def _worst_intents(report: Path, n: int = 5) -> list[tuple[str, float]]:
-    data = json.loads(report.read_text())
-    rows = [(k, v["f1-score"]) for k, v in data.items() if isinstance(v, dict) and "f1-score" in v and k not in {"macro avg", "weighted avg", "micro avg"}]
-    return sorted(rows, key=lambda r: r[1])[:n]
+    return sorted(_label_f1(report).items(), key=lambda r: r[1])[:n]
 
 
 def main(folders: list[str]) -> int:

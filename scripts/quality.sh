@@ -18,7 +18,7 @@ for set in holdout:tests/nlu blind:tests/nlu_blind; do
   folders+=("results/$name")
 done
 if [ "${1:-}" != "--no-cv" ]; then
-  log "5-fold cross-validation on data/ (trains 5 NLU models; several minutes)"
+  log "5-fold cross-validation on data/ (trains 5 NLU models; about an hour on 2 cores)"
   .venv-rasa/bin/rasa test nlu --nlu data --config config.yml --cross-validation --folds 5 --out results/cv >>var/quality.log 2>&1 \
     || { tail -n 30 var/quality.log >&2; die "cross-validation failed"; }
   folders+=(results/cv)
