@@ -2,7 +2,8 @@
 # NLU quality: the held-out test sets (never trained on) and 5-fold cross-validation.
 # tests/nlu/ guided earlier rounds of training data; tests/nlu_blind/ was written
 # without seeing data/nlu/ or any model error, so it is the unbiased figure.
-# Usage: bash scripts/quality.sh [--no-cv]
+# The fallback rates come from the whole model (rasa test nlu scores as if there
+# were no fallback). Usage: bash scripts/quality.sh [--no-cv]
 source "$(dirname "$0")/lib.sh"
 
 setup_envs
@@ -17,6 +18,9 @@ for set in holdout:tests/nlu blind:tests/nlu_blind; do
     || { tail -n 30 var/quality.log >&2; die "rasa test nlu on $dir failed"; }
   folders+=("results/$name")
 done
+log "fallback rates: held-out shop messages and tests/nlu_nonsense/"
+fallbacks="$(.venv-rasa/bin/python scripts/fallback_rates.py "$MODEL" 2>>var/quality.log)" \
+  || { tail -n 30 var/quality.log >&2; die "fallback rates failed"; }
 if [ "${1:-}" != "--no-cv" ]; then
   log "5-fold cross-validation on data/ (trains 5 NLU models; about an hour on 2 cores)"
   .venv-rasa/bin/rasa test nlu --nlu data --config config.yml --cross-validation --folds 5 --out results/cv >>var/quality.log 2>&1 \
@@ -25,3 +29,4 @@ if [ "${1:-}" != "--no-cv" ]; then
 fi
 echo "NLU quality, $(date -u +%Y-%m-%d):"
 .venv/bin/python scripts/nlu_quality.py "${folders[@]}"
+echo "$fallbacks"
