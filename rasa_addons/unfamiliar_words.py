@@ -2,10 +2,12 @@
 
 It sits after the intent classifier and before the FallbackClassifier: when fewer
 than `min_familiar_share` of a message's words are known (see familiarity.py),
-the intent's confidence is multiplied by that share, so "blorp snargle" (share 0)
-falls back while "cheap runing shoos" (typos of trained words) does not. The
-intent ranking is left as the classifier gave it: the fallback's "did you mean"
-buttons still come from it.
+the confidence of the intent and of every intent in the ranking is multiplied by
+that share, so "blorp snargle" (share 0) falls back while "cheap runing shoos"
+(typos of trained words) does not. The ranking keeps its order: the fallback's
+"did you mean" buttons still come from it, and a message with no known word at
+all (every confidence 0) gets the plain "could you rephrase?" answer instead of
+guesses.
 
 The vocabulary is the training data's words plus an optional English word list
 (`lexicon`, one word a line; `make train` writes it from spaCy's lookup tables).
@@ -23,7 +25,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
-from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -121,10 +123,19 @@ class UnfamiliarWordsGate(GraphComponent):
             found = self._vocabulary.familiarity(text)
             message.set(FAMILIARITY_KEY, {"share": round(found.share, 3), "unknown": list(found.unknown)},
                         add_to_output=True)
-            confidence = intent.get("confidence")
-            if confidence is None:
+            if found.share >= min_share or intent.get("confidence") is None:
                 continue
-            scaled = scaled_confidence(float(confidence), found.share, min_share)
-            if scaled != confidence:
-                message.set(INTENT, {**intent, "confidence": scaled}, add_to_output=True)
+            # The whole ranking is scaled, so what the transcripts and analytics read as the
+            # classifier's confidence is the confidence the fallback acted on.
+            message.set(INTENT, _scaled(intent, found.share, min_share), add_to_output=True)
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            message.set(INTENT_RANKING_KEY, [_scaled(r, found.share, min_share) for r in ranking],
+                        add_to_output=True)
         return messages
+
+
+def _scaled(prediction: Dict[Text, Any], share: float, min_share: float) -> Dict[Text, Any]:
+    confidence = prediction.get("confidence")
+    if confidence is None:
+        return prediction
+    return {**prediction, "confidence": scaled_confidence(float(confidence), share, min_share)}
