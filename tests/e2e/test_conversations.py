@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.formatting import money
 from bot.models import Order, Product
 from bot.seed import DEMO_ORDERS
+from bot.transcripts.store import events
 
 pytestmark = pytest.mark.e2e
 
@@ -180,8 +181,9 @@ def test_gibberish_gets_a_way_forward_never_a_made_up_answer(stack):
     assert any(b["payload"] == "/human_handoff" for b in replies[1]["buttons"]), replies  # two misses in a row
     engine = create_engine(stack.tracker_url)
     with engine.connect() as conn:
-        intents = conn.execute(text("SELECT intent_name FROM events WHERE sender_id = :s AND type_name = 'user'"
-                                    " ORDER BY id"), {"s": sender}).scalars().all()
+        intents = conn.scalars(select(events.c.intent_name)
+                               .where(events.c.sender_id == sender, events.c.type_name == "user")
+                               .order_by(events.c.id)).all()
     engine.dispose()
     assert intents == ["nlu_fallback", "nlu_fallback"]
 
