@@ -40,6 +40,11 @@ class BotMessage(BaseModel):
 class ChatResponse(BaseModel):
     sender_id: str
     messages: list[BotMessage]
+    with_agent: bool = Field(
+        default=False,
+        description="A person from the support team holds the conversation: the bot stays silent "
+                    "and the agent's replies reach the visitor through the widget's session, not here.",
+    )
 
 
 class ComponentHealth(BaseModel):

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import RasaDep
 from api.schemas import BotMessage, ChatRequest, ChatResponse, ErrorResponse
+from bot.db import session_scope
+from bot.handoff_sessions import is_held_by_agent
 
 router = APIRouter(prefix="/api", tags=["chat"])
 
 LOOKUP_UNAVAILABLE = "Sorry, I can't look that up right now. Please try again in a few minutes."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Could you say that again?"
+
+
+def held_by_agent(sender_id: str) -> bool:
+    """True while an agent holds the conversation, so Rasa's silence is on purpose."""
+    try:
+        with session_scope() as session:
+            return is_held_by_agent(session, sender_id=sender_id)
+    except SQLAlchemyError:
+        return False  # shop DB down: the visitor gets the "can't look that up" notice
 
 
 def _to_message(raw: dict) -> BotMessage:
@@ -48,6 +61,8 @@ async def chat(body: ChatRequest, rasa: RasaDep) -> ChatResponse:
     raw = await rasa.send(sender_id=body.sender_id, text=text)
     messages = _merge_payloads([_to_message(m) for m in raw])
     if not messages:
+        if await run_in_threadpool(held_by_agent, body.sender_id):
+            return ChatResponse(sender_id=body.sender_id, messages=[], with_agent=True)
         # Rasa answers nothing when a custom action failed (action server or DB down).
         ok, _ = await rasa.action_server_health()
         messages = [BotMessage(text=LOOKUP_UNAVAILABLE if not ok else SOMETHING_WENT_WRONG)]

@@ -11,15 +11,12 @@ import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, WebSocketDisconnect, status
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import HubDep, LimitsDep, RasaDep, SettingsDep
 from api.rate_limit import RateLimited
-from api.routes.chat import LOOKUP_UNAVAILABLE, SOMETHING_WENT_WRONG
+from api.routes.chat import LOOKUP_UNAVAILABLE, SOMETHING_WENT_WRONG, held_by_agent
 from api.schemas import ChatMessageOut, ErrorResponse, MessagesResponse, SendMessageRequest, SessionCreated
-from bot.db import session_scope
-from bot.handoff_sessions import is_held_by_agent
 from bot.settings import get_settings
 from bot.transcripts.chat import ChatMessage, chat_messages, find_by_client_id
 from bot.transcripts.store import get_tracker_engine, last_seq
@@ -62,14 +59,6 @@ def _read_sent(session_id: str, client_id: str) -> list[ChatMessage] | None:
 def _last_seq(session_id: str) -> int:
     with get_tracker_engine().connect() as conn:
         return last_seq(conn, sender_id=session_id)
-
-
-def _held_by_agent(session_id: str) -> bool:
-    try:
-        with session_scope() as session:
-            return is_held_by_agent(session, sender_id=session_id)
-    except SQLAlchemyError:
-        return False  # shop DB down: the visitor gets the "can't look that up" notice
 
 
 def _check(session_id: str, secret_key: str) -> None:
@@ -156,7 +145,7 @@ async def send_message(
         messages = await run_in_threadpool(_read, session_id, before)
         hub.wake(session_id)
     if not raw and not any(m.sender != "visitor" for m in messages):
-        if await run_in_threadpool(_held_by_agent, session_id):
+        if await run_in_threadpool(held_by_agent, session_id):
             return _response(messages, before)  # an agent holds the chat: Rasa is paused on purpose
         # Rasa answers nothing when a custom action failed (action server or DB down).
         ok, _ = await rasa.action_server_health()

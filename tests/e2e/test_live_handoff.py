@@ -167,3 +167,47 @@ def test_a_second_agent_cannot_take_a_taken_chat(shop, anna):
     assert refused.status_code == 409 and refused.json() == {"error": "already taken by Anna Berg"}
     assert ben.post(f"/api/console/live/{request_id}/reply", text="hello").status_code == 403
     assert anna.post(f"/api/console/live/{request_id}/hand-back").status_code == 200
+
+
+def _visitor_away(shop, sid: str, hours: float) -> None:
+    """Move the conversation's stored events back in time, as if the visitor had gone quiet."""
+    seconds = hours * 3600
+    tracker = create_engine(shop.tracker_url)
+    with tracker.begin() as conn:
+        conn.execute(text("UPDATE events SET timestamp = timestamp - :d, "
+                          "data = json_set(data, '$.timestamp', json_extract(data, '$.timestamp') - :d) "
+                          "WHERE sender_id = :s"), {"d": seconds, "s": sid})
+    tracker.dispose()
+
+
+def test_a_held_chat_stays_with_the_agent_when_rasa_starts_a_new_session(shop, anna):
+    sid = httpx.post(f"{shop.api_url}/api/sessions", timeout=10).json()["session_id"]
+    _send(shop, sid, "can I talk to a person please")
+    request_id = next(e["id"] for e in anna.get("/api/console/live/queue").json()["entries"]
+                      if e["visitor"] == sid[:8])
+    assert anna.post(f"/api/console/live/{request_id}/take").status_code == 200
+
+    # Longer than domain.yml's session_expiration_time: Rasa starts a new session, which
+    # would reset the pause; the bot must still leave the visitor to Anna.
+    _visitor_away(shop, sid, hours=3)
+    back = _send(shop, sid, "hello? are you still there?")
+    assert [m["from"] for m in back["messages"]] == ["visitor"], back
+    time.sleep(2)  # give a (wrongly) unpaused bot time to answer
+    quiet = httpx.get(f"{shop.api_url}/api/sessions/{sid}/messages",
+                      params={"after": back["last_seq"]}, timeout=10).json()
+    assert quiet["messages"] == []
+    tracker = create_engine(shop.tracker_url)
+    with tracker.connect() as conn:
+        kinds = list(conn.scalars(text("SELECT type_name FROM events WHERE sender_id = :s ORDER BY id"), {"s": sid}))
+    tracker.dispose()
+    started = len(kinds) - 1 - kinds[::-1].index("session_started")
+    assert started > kinds.index("pause")  # a second session did start, after the take
+    assert kinds[started:] == ["session_started", "action", "pause", "user"], kinds
+    # An integration on /api/chat is told why there is no answer, instead of "something went wrong".
+    via_chat = shop.chat(sid, "anyone there?")
+    assert via_chat.status_code == 200 and via_chat.json() == {"sender_id": sid, "messages": [], "with_agent": True}
+
+    # Handed back, the bot answers in the new session.
+    assert anna.post(f"/api/console/live/{request_id}/hand-back").status_code == 200
+    answered = _send(shop, sid, "do you ship to canada")
+    assert any(m["from"] == "bot" and "Canada" in (m["text"] or "") for m in answered["messages"]), answered
