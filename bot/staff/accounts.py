@@ -25,6 +25,7 @@ from bot.staff.errors import (
     OwnAccount,
     PasswordTooShort,
     StaffNotFound,
+    WrongPassword,
 )
 
 ROLES = tuple(r.value for r in StaffRole)
@@ -160,6 +161,22 @@ def set_password(
     sessions.end_all_sessions(session, staff_id=user.id)
     session.flush()
     return _view(user)
+
+
+def change_own_password(
+    session: Session, *, staff_id: int, current_password: str, new_password: str,
+    hasher: PasswordHasher | None = None,
+) -> StaffAccount:
+    """A staff member's own change: the current password first (``WrongPassword``), then as ``set_password``."""
+    hasher = hasher or password_hasher()
+    user = _get(session, staff_id)
+    try:
+        hasher.verify(user.password_hash, current_password[:MAX_PASSWORD_CHARS + 1])
+    except (VerificationError, InvalidHashError):
+        raise WrongPassword() from None
+    if new_password == current_password:
+        raise InvalidStaffInput("new_password", "the new password must differ from the current one")
+    return set_password(session, staff_id=staff_id, password=new_password, hasher=hasher)
 
 
 def get_staff(session: Session, *, staff_id: int) -> StaffAccount:

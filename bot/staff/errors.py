@@ -16,6 +16,13 @@ class InvalidCredentials(StaffError):
         super().__init__("email or password is wrong")
 
 
+class WrongPassword(StaffError):
+    """A logged-in staff member's current password, asked again before changing it, is wrong."""
+
+    def __init__(self) -> None:
+        super().__init__("the current password is wrong")
+
+
 class InactiveAccount(StaffError):
     """The password was right but the account is deactivated."""
 

@@ -27,6 +27,7 @@ from bot.staff.errors import (
     OwnAccount,
     PasswordTooShort,
     StaffNotFound,
+    WrongPassword,
 )
 from bot.staff.overview import support_overview
 from tests.postgres import fresh_postgres_database
@@ -216,6 +217,25 @@ def test_a_new_password_replaces_the_old_one_and_ends_sessions(session):
     assert sessions.resolve(session, token) is None
     with pytest.raises(InvalidCredentials):
         accounts.authenticate(session, email="ana@example.com", password=PASSWORD, hasher=FAST)
+    assert accounts.authenticate(session, email="ana@example.com", password="a brand new passphrase", hasher=FAST)
+
+
+def test_changing_ones_own_password_needs_the_current_one_and_a_different_new_one(session):
+    agent = _staff(session)
+    token = sessions.start_session(session, staff_id=agent.id)
+    with pytest.raises(WrongPassword):
+        accounts.change_own_password(session, staff_id=agent.id, current_password="not it at all",
+                                     new_password="a brand new passphrase", hasher=FAST)
+    with pytest.raises(InvalidStaffInput, match="differ"):
+        accounts.change_own_password(session, staff_id=agent.id, current_password=PASSWORD,
+                                     new_password=PASSWORD, hasher=FAST)
+    with pytest.raises(PasswordTooShort):
+        accounts.change_own_password(session, staff_id=agent.id, current_password=PASSWORD,
+                                     new_password="short", hasher=FAST)
+    assert sessions.resolve(session, token) is not None  # nothing changed so far
+    accounts.change_own_password(session, staff_id=agent.id, current_password=PASSWORD,
+                                 new_password="a brand new passphrase", hasher=FAST)
+    assert sessions.resolve(session, token) is None
     assert accounts.authenticate(session, email="ana@example.com", password="a brand new passphrase", hasher=FAST)
 
 
