@@ -156,11 +156,17 @@ def test_an_agent_takes_the_chat_answers_live_and_hands_it_back(shop, anna):
     engine.dispose()
 
 
-def test_a_second_agent_cannot_take_a_taken_chat(shop, anna):
+def _asks_for_a_person(shop, anna) -> tuple[str, int]:
+    """A new widget session whose visitor asks for a person: its id and the queued request's id."""
     sid = httpx.post(f"{shop.api_url}/api/sessions", timeout=10).json()["session_id"]
     _send(shop, sid, "can I talk to a person please")
     request_id = next(e["id"] for e in anna.get("/api/console/live/queue").json()["entries"]
                       if e["visitor"] == sid[:8])
+    return sid, request_id
+
+
+def test_a_second_agent_cannot_take_a_taken_chat(shop, anna):
+    _sid, request_id = _asks_for_a_person(shop, anna)
     ben = AgentHttp.login(shop, create_agent(shop, name="Ben Okafor"))
     assert anna.post(f"/api/console/live/{request_id}/take").status_code == 200
     refused = ben.post(f"/api/console/live/{request_id}/take")
@@ -181,10 +187,7 @@ def _visitor_away(shop, sid: str, hours: float) -> None:
 
 
 def test_a_held_chat_stays_with_the_agent_when_rasa_starts_a_new_session(shop, anna):
-    sid = httpx.post(f"{shop.api_url}/api/sessions", timeout=10).json()["session_id"]
-    _send(shop, sid, "can I talk to a person please")
-    request_id = next(e["id"] for e in anna.get("/api/console/live/queue").json()["entries"]
-                      if e["visitor"] == sid[:8])
+    sid, request_id = _asks_for_a_person(shop, anna)
     assert anna.post(f"/api/console/live/{request_id}/take").status_code == 200
 
     # Longer than domain.yml's session_expiration_time: Rasa starts a new session, which
