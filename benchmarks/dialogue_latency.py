@@ -1,7 +1,9 @@
 """Dialogue latency over long conversations: turn 1-10 vs turn 191-200.
 
 Starts one `rasa run` (from .venv-rasa, HTTP API behind a token, loopback, a
-free port, a throwaway SQL tracker store written to a temp dir), sends N
+free port, a throwaway SQL tracker store written to a temp dir) and the action
+server (our `action_session_start` runs at each conversation's first message,
+against a throwaway shop DB), sends N
 conversations of 200 chit-chat messages each through the REST channel and
 prints the median latency of turns 1-10 and 191-200 and their ratio.
 
@@ -10,7 +12,7 @@ prints the median latency of turns 1-10 and 191-200 and their ratio.
     .venv/bin/python benchmarks/dialogue_latency.py --both       # both, one server after the other
 
 Only rule-handled chit-chat (greet / thank / bot_challenge / goodbye) is sent,
-so no action server is needed; every reply is checked against the expected
+so the catalog plays no part; every reply is checked against the expected
 response, so a behaviour change shows up as "unexpected replies".
 Use --tracker postgresql to run the tracker store on the local PostgreSQL
 server (a temporary database is created and dropped).
@@ -85,13 +87,66 @@ def pg_admin(sql: str) -> None:
     )
 
 
+def wait_until(ready, proc: subprocess.Popen, what: str, tail, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited during start-up:\n" + tail())
+        try:
+            if ready():
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"{what} not ready after {timeout}s:\n" + tail())
+
+
+class ActionServer:
+    """Our action server on a free port, with a migrated throwaway SQLite shop DB."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = workdir / "actions.log"
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("SHOP_")}
+        self.env.update(SHOP_DATABASE_URL=f"sqlite:///{workdir / 'shop.db'}", PYTHONPATH=str(ROOT))
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60) -> None:
+        python = str(ROOT / ".venv" / "bin" / "python")
+        subprocess.run([python, "-m", "bot.migrate"], cwd=ROOT, env=self.env, check=True, capture_output=True)
+        log = open(self.log_path, "wb")  # noqa: SIM115 - lives as long as the process
+        self.proc = subprocess.Popen([python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.port)],
+                                     cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        wait_until(lambda: httpx.get(f"{self.url}/health", timeout=3).status_code == 200,
+                   self.proc, "the action server", self.tail, timeout)
+
+    def tail(self, n: int = 40) -> str:
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return "\n".join(text.splitlines()[-n:])
+
+    def stop(self) -> None:
+        stop_process(self.proc)
+
+
+def stop_process(proc: subprocess.Popen | None) -> None:
+    if proc and proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 class RasaServer:
-    def __init__(self, workdir: Path, *, store_type: str, tracker: dict[str, str], extra: dict[str, str]) -> None:
+    def __init__(self, workdir: Path, *, store_type: str, tracker: dict[str, str], extra: dict[str, str],
+                 action_url: str) -> None:
         self.workdir = workdir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.token = secrets.token_urlsafe(16)
-        lines = ["tracker_store:", f"  type: {store_type}"]
+        lines = ["action_endpoint:", f'  url: "{action_url}/webhook"', "tracker_store:", f"  type: {store_type}"]
         lines += [f'  {k}: "{v}"' for k, v in {**tracker, **extra}.items()]
         self.endpoints = workdir / "endpoints.yml"
         self.endpoints.write_text("\n".join(lines) + "\n")
@@ -110,31 +165,19 @@ class RasaServer:
             ],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("rasa run exited during start-up:\n" + self.tail())
-            try:
-                r = httpx.get(f"{self.url}/status", params={"token": self.token}, timeout=3)
-                if r.status_code == 200 and r.json().get("model_file"):
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(1)
-        raise RuntimeError(f"rasa run not ready after {timeout}s:\n" + self.tail())
+
+        def ready() -> bool:
+            r = httpx.get(f"{self.url}/status", params={"token": self.token}, timeout=3)
+            return r.status_code == 200 and bool(r.json().get("model_file"))
+
+        wait_until(ready, self.proc, "rasa run", self.tail, timeout)
 
     def tail(self, n: int = 40) -> str:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
         return "\n".join(text.splitlines()[-n:])
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
 
 
 def converse(client: httpx.Client, url: str, turns: int) -> tuple[list[float], list[str], int]:
@@ -164,10 +207,13 @@ def run(label: str, store_type: str, extra: dict[str, str], args: argparse.Names
             tracker = {"dialect": "postgresql", "url": "127.0.0.1", "port": "5432", "username": "postgres", "db": pg_db}
         else:
             tracker = {"dialect": "sqlite", "db": str(workdir / "tracker.db")}
-        server = RasaServer(workdir, store_type=store_type, tracker=tracker, extra=extra)
-        print(f"[{label}] starting rasa run (tracker store {store_type}, {args.tracker}) ...", flush=True)
-        server.start()
+        actions = ActionServer(workdir)
+        server = RasaServer(workdir, store_type=store_type, tracker=tracker, extra=extra, action_url=actions.url)
+        print(f"[{label}] starting the action server and rasa run (tracker store {store_type}, {args.tracker}) ...",
+              flush=True)
         try:
+            actions.start()
+            server.start()
             with httpx.Client(timeout=60) as client:
                 converse(client, server.url, args.warmup)  # warm-up: first-call costs, not history
                 per_turn: list[list[float]] = [[] for _ in range(args.turns)]
@@ -184,6 +230,7 @@ def run(label: str, store_type: str, extra: dict[str, str], args: argparse.Names
                           f"turn {args.turns} {lat[-1] * 1000:.0f} ms", flush=True)
         finally:
             server.stop()
+            actions.stop()
     finally:
         if pg_db:
             pg_admin(f'DROP DATABASE IF EXISTS "{pg_db}" WITH (FORCE)')
