@@ -186,7 +186,15 @@ def _visitor_away(shop, sid: str, hours: float) -> None:
     tracker.dispose()
 
 
-def test_a_held_chat_stays_with_the_agent_when_rasa_starts_a_new_session(shop, anna):
+def _event_kinds(shop, sid: str) -> list[str]:
+    tracker = create_engine(shop.tracker_url)
+    with tracker.connect() as conn:
+        kinds = list(conn.scalars(text("SELECT type_name FROM events WHERE sender_id = :s ORDER BY id"), {"s": sid}))
+    tracker.dispose()
+    return kinds
+
+
+def test_a_held_chat_stays_with_the_agent_through_session_expiry_and_restart(shop, anna):
     sid, request_id = _asks_for_a_person(shop, anna)
     assert anna.post(f"/api/console/live/{request_id}/take").status_code == 200
 
@@ -199,16 +207,20 @@ def test_a_held_chat_stays_with_the_agent_when_rasa_starts_a_new_session(shop, a
     quiet = httpx.get(f"{shop.api_url}/api/sessions/{sid}/messages",
                       params={"after": back["last_seq"]}, timeout=10).json()
     assert quiet["messages"] == []
-    tracker = create_engine(shop.tracker_url)
-    with tracker.connect() as conn:
-        kinds = list(conn.scalars(text("SELECT type_name FROM events WHERE sender_id = :s ORDER BY id"), {"s": sid}))
-    tracker.dispose()
+    kinds = _event_kinds(shop, sid)
     started = len(kinds) - 1 - kinds[::-1].index("session_started")
     assert started > kinds.index("pause")  # a second session did start, after the take
     assert kinds[started:] == ["session_started", "action", "pause", "user"], kinds
     # An integration on /api/chat is told why there is no answer, instead of "something went wrong".
     via_chat = shop.chat(sid, "anyone there?")
     assert via_chat.status_code == 200 and via_chat.json() == {"sender_id": sid, "messages": [], "with_agent": True}
+
+    # Rasa acts on "/restart" even while paused; the restart must not unpause the bot either.
+    restarted = _send(shop, sid, "/restart")
+    assert [m["from"] for m in restarted["messages"]] == ["visitor"], restarted
+    assert _event_kinds(shop, sid)[-5:] == ["user", "action", "restart", "action", "pause"]
+    still = _send(shop, sid, "what is your return policy")
+    assert [m["from"] for m in still["messages"]] == ["visitor"], still
 
     # Handed back, the bot answers in the new session.
     assert anna.post(f"/api/console/live/{request_id}/hand-back").status_code == 200
