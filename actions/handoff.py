@@ -64,8 +64,11 @@ class ActionHandoff(Action):
             return [SlotSet("agents_available", True), SlotSet("late_order", None)]
         dispatcher.utter_message(response="utter_handoff_offline", hours=get_settings().support_hours,
                                  opening=_opening_text(now))
-        return [SlotSet("agents_available", False), SlotSet("late_order", None),
-                SlotSet("contact_email", tracker.get_slot("verified_email"))]
+        events = [SlotSet("agents_available", False), SlotSet("late_order", None)]
+        if tracker.get_slot("verified_email"):
+            # The form then only asks for the message (the address was proven with an order).
+            events.append(SlotSet("contact_email", tracker.get_slot("verified_email")))
+        return events
 
 
 class ValidateHandoffMessageForm(FormValidationAction):

@@ -47,6 +47,10 @@ def checked(
     text short (DIET learned emails from examples; the regex knows their shape):
     the first value that is valid wins.
     """
+    if value is None:
+        # Cleared by an action (SlotSet(slot, None)) just before the form ran: nothing was typed, so
+        # there is nothing to call invalid; the form asks for the slot as usual.
+        return {slot: None}
     values = value if isinstance(value, list) else [value]
     result = next(filter(None, (normalise(first_text(v)) for v in values)), None)
     if result is None:

@@ -4,9 +4,9 @@ from sqlalchemy import select
 
 import actions.handoff as handoff_actions
 from actions.fallback import ActionFallbackSuggest
-from actions.handoff import ActionHandoff, ActionLeaveMessage
+from actions.handoff import ActionHandoff, ActionLeaveMessage, ValidateHandoffMessageForm
 from bot.models import HandoffRequest, HandoffStatus
-from tests.actions.conftest import make_tracker, responses, run
+from tests.actions.conftest import make_tracker, responses, run, validate
 
 
 def _user(intent, text="x"):
@@ -57,6 +57,23 @@ def test_outside_staffed_hours_a_message_can_be_left(session, staffed):
     request = session.scalar(select(HandoffRequest).where(HandoffRequest.sender_id == "night-owl"))
     assert request.status is HandoffStatus.MESSAGE_LEFT
     assert request.contact_email == "ann@example.com" and request.message == "My parcel 100004 is late"
+
+
+@pytest.mark.parametrize("verified_email", [None, "ann@example.com"])
+def test_the_message_form_starts_without_calling_anything_invalid(session, staffed, verified_email):
+    """The form's first run sees the slots action_handoff set since the visitor's message."""
+    from rasa_sdk import Tracker
+
+    staffed(False)
+    events = run(ActionHandoff(), CollectingDispatcher(), make_tracker(
+        "human please", intent="human_handoff", sender_id="offline-visitor", slots={"verified_email": verified_email}))
+    slots = {"verified_email": verified_email, **{e["name"]: e["value"] for e in events}}
+    tracker = Tracker("offline-visitor", slots, {"text": "human please", "intent": {"name": "human_handoff"}},
+                      [{"event": "user", "text": "human please"}, *events], False, None,
+                      {"name": "handoff_message_form"}, "action_handoff")
+    dispatcher, validated = validate(ValidateHandoffMessageForm(), tracker)
+    assert responses(dispatcher) == []  # no "that doesn't look like an email address"
+    assert validated.get("contact_email") == verified_email
 
 
 def _fallback(events, ranking):
