@@ -67,6 +67,13 @@ class OrderFormValidation(FormValidationAction, ABC):
         changed = {e.get("name") for e in events if e.get("value") is not None}
         number = tracker.get_slot("order_number")
         email = tracker.get_slot("email")
+        if not number and tracker.get_slot(REQUESTED_SLOT) is None:
+            # The form is just starting and the visitor named no order ("when will it arrive?",
+            # "can I still cancel it?"): the order this conversation has already proved.
+            number, email = tracker.get_slot("verified_order"), tracker.get_slot("verified_email")
+            if number and email:
+                events += [SlotSet("order_number", number), SlotSet("email", email)]
+                changed |= set(ORDER_SLOTS)
         if number and not email:
             email = await self._known_email(tracker, number)
             if email:

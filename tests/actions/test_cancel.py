@@ -73,3 +73,42 @@ def test_wrong_email_reveals_nothing_and_cancels_nothing(session):
     assert "verified_order" not in slots
     assert all(PLACED["number"] not in str(v) for m in dispatcher.messages for v in m.values())
     assert _order(session, PLACED).status is OrderStatus.PLACED
+
+
+def _starting(form: str, validator, text: str, *, slots: dict, extracted: dict | None = None):
+    """The form's first validation (nothing asked yet) in a conversation that already proved an order."""
+    tracker = form_tracker(form, text, extracted=extracted or {}, slots=slots, sender_id="returning")
+    return validate(validator, tracker)
+
+
+def test_a_form_started_without_an_order_number_uses_the_order_already_proved(session):
+    from actions.order_forms import ValidateOrderStatusForm
+
+    proved = {"verified_order": PLACED["number"], "verified_email": PLACED["email"]}
+    dispatcher, slots = _starting("order_status_form", ValidateOrderStatusForm(), "when will it arrive", slots=proved)
+    assert dispatcher.messages == []
+    assert (slots["order_number"], slots["email"]) == (PLACED["number"], PLACED["email"])
+
+    dispatcher, slots = _starting("cancel_order_form", ValidateCancelOrderForm(), "can I still cancel it", slots=proved)
+    assert dispatcher.messages == []  # verified again, and on to the confirmation
+    assert slots["order_summary"].startswith(f"#{PLACED['number']} (")
+
+    # A shipped order proved earlier gets the "return it instead" answer at once.
+    shipped = {"verified_order": SHIPPED["number"], "verified_email": SHIPPED["email"]}
+    dispatcher, slots = _starting("cancel_order_form", ValidateCancelOrderForm(), "cancel it", slots=shipped)
+    assert responses(dispatcher) == ["utter_cancel_too_late"] and slots["requested_slot"] is None
+
+
+def test_an_order_named_in_the_message_wins_over_the_one_proved(session):
+    from actions.order_forms import ValidateOrderStatusForm
+
+    proved = {"verified_order": PLACED["number"], "verified_email": PLACED["email"]}
+    dispatcher, slots = _starting("order_status_form", ValidateOrderStatusForm(), f"and order {SHIPPED['number']}?",
+                                  slots=proved, extracted={"order_number": SHIPPED["number"]})
+    assert slots["order_number"] == SHIPPED["number"]
+    assert slots.get("email") != PLACED["email"]  # another customer's order: its own email is asked for
+
+
+def test_without_a_proved_order_the_form_asks_as_usual(session):
+    dispatcher, slots = _starting("cancel_order_form", ValidateCancelOrderForm(), "cancel my order", slots={})
+    assert dispatcher.messages == [] and "order_number" not in slots

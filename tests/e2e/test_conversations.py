@@ -198,6 +198,23 @@ def test_shipped_order_cannot_be_cancelled(stack, db):
     assert db.scalar(select(Order.status).where(Order.number == demo["number"])).value == "shipped"
 
 
+def test_follow_ups_about_the_order_already_proved_do_not_ask_for_it_again(stack, db):
+    demo = DEMO_ORDERS[0]  # shipped
+    order = db.scalar(select(Order).where(Order.number == demo["number"]))
+    sender = _sender()
+    stack.say(sender, "wheres my stuff")
+    stack.say(sender, demo["number"])
+    assert f"#{order.number}" in stack.say(sender, demo["email"])
+    again = stack.say(sender, "when will it arrive")
+    assert "order number" not in again.lower() and f"#{order.number}" in again
+    for word in _status_words(order):
+        assert word in again
+    cancel = stack.say(sender, "can i still cancel it")
+    assert "order number" not in cancel.lower() and "can't be cancelled" in cancel
+    db.expire_all()
+    assert db.scalar(select(Order.status).where(Order.number == demo["number"])).value == "shipped"
+
+
 def test_return_request_creates_a_return_record(stack, db):
     from bot.models import ReturnRequest
 
