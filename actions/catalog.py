@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.catalog import ProductHit, SearchResult, find_products, parser_for, record_unmet_search, search_unmet_kind
+from bot.catalog.refine import to_state
 from bot.formatting import money, product_line, query_summary, relaxed_note, stock_text
 
 
@@ -29,16 +30,19 @@ def product_card(hit: ProductHit) -> dict[str, Any]:
 
 
 async def answer_search(
-    dispatcher: CollectingDispatcher, text: str, *, sender_id: str | None = None
+    dispatcher: CollectingDispatcher, text: str, *, sender_id: str | None = None,
+    previous: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Search the catalog for ``text`` and answer with the results (or say nothing matched).
 
-    Also used by the product-question actions when a question names no product the
-    catalog knows ("do you have any xylophones?"): a search answer beats "which product?".
+    ``previous`` is the conversation's last search (slot ``last_search``): a message that
+    only names filters ("any in blue?", "under 60?") narrows it. Also used by the
+    product-question actions when a question names no product the catalog knows ("do you
+    have any xylophones?") or only filters after a list: a search answer beats "which product?".
     """
 
     def work(session: Session) -> tuple[SearchResult, str]:
-        result = find_products(session, text=text)
+        result = find_products(session, text=text, previous=previous)
         kind = search_unmet_kind(result)
         if kind is not None:  # unmet demand, for the shop's analytics
             record_unmet_search(session, text=text, kind=kind, query=result.query, sender_id=sender_id)
@@ -53,9 +57,10 @@ async def answer_search(
     if result.query.is_empty:
         dispatcher.utter_message(response="utter_ask_what_product")
         return []
+    remembered = SlotSet("last_search", to_state(result.query))
     if not result.hits:
-        dispatcher.utter_message(response="utter_no_products", query=text.strip()[:80])
-        return [SlotSet("shown_products", [])]
+        dispatcher.utter_message(response="utter_no_products", query=result.query.text.strip()[:80])
+        return [SlotSet("shown_products", []), remembered]
     lines = "\n".join(product_line(i, hit) for i, hit in enumerate(result.hits, start=1))
     cards = {"type": "product_cards", "products": [product_card(h) for h in result.hits]}
     if result.relaxed:
@@ -68,7 +73,7 @@ async def answer_search(
         )
     else:
         dispatcher.utter_message(response="utter_products_found", summary=summary, lines=lines, json_message=cards)
-    return [SlotSet("shown_products", [hit.id for hit in result.hits])]
+    return [SlotSet("shown_products", [hit.id for hit in result.hits]), remembered]
 
 
 class ActionSearchProducts(Action):
@@ -78,4 +83,5 @@ class ActionSearchProducts(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        return await answer_search(dispatcher, tracker.latest_message.get("text") or "", sender_id=tracker.sender_id)
+        return await answer_search(dispatcher, tracker.latest_message.get("text") or "", sender_id=tracker.sender_id,
+                                   previous=tracker.get_slot("last_search"))

@@ -23,6 +23,7 @@ from bot.catalog.products import (
 )
 from bot.catalog import record_unmet_search
 from bot.catalog.query import ProductQuery
+from bot.catalog.refine import is_follow_up
 from bot.catalog.unmet import availability_unmet_kind
 from bot.formatting import money
 
@@ -68,9 +69,11 @@ class ProductAction(Action, ABC):
             dispatcher.utter_message(response="utter_lookup_unavailable")
             return []
         if details is None:
-            if query.names_product and referenced_index(text) is None:
-                # Names something the catalog has no single product for: answer as a search.
-                return await answer_search(dispatcher, text, sender_id=tracker.sender_id)
+            previous = tracker.get_slot("last_search")
+            if referenced_index(text) is None and (query.names_product or (previous and is_follow_up(query))):
+                # Names something the catalog has no single product for, or only filters after
+                # a search ("any in blue?"): answer as a search, narrowing the last one.
+                return await answer_search(dispatcher, text, sender_id=tracker.sender_id, previous=previous)
             dispatcher.utter_message(response="utter_which_product")
             return []
         self.answer(dispatcher, details, query)

@@ -23,7 +23,9 @@ from bot.catalog.vocabulary import Vocabulary
 
 _SIZE_WORDS = {"small": "S", "medium": "M", "large": "L", "extra large": "XL", "x large": "XL"}
 _SIZE_PATTERNS = (
-    re.compile(r"\bsize\s*(?:eu\s*|us\s*|uk\s*)?(\d{2}(?:[.,]5)?|xxs|xs|s|m|l|xl|xxl|extra large|small|medium|large)\b", re.I),
+    re.compile(r"\bsize\s*(?:eu\s*|us\s*|uk\s*)?(\d{2}(?:[.,]5)?)\b", re.I),
+    # A space before a letter size: "sizes" is not "size S".
+    re.compile(r"\bsize\s+(?:eu\s*|us\s*|uk\s*)?(xxs|xs|s|m|l|xl|xxl|extra large|small|medium|large)\b", re.I),
     re.compile(r"\b(\d{2})\s*(?:waist|w)\b", re.I),
     re.compile(r"\bw(\d{2})\b", re.I),
     re.compile(r"\b(xxs|xs|xl|xxl)\b", re.I),
@@ -42,6 +44,7 @@ _FILLER = {
     "cost", "costs", "money", "usd", "eur", "gbp", "rated", "color", "colour", "under", "less",
     "more", "than", "between", "around", "about", "max", "min", "waist", "man", "men", "mens",
     "woman", "women", "womens", "kid", "kids", "unisex", "sale", "carry", "stuffs", "much",
+    "instead", "else", "come", "comes", "sizes", "colors", "colours",
 } | _CHEAP | _TOP
 
 

@@ -120,29 +120,36 @@ def _without(query: ProductQuery, name: str) -> ProductQuery:
     return replace(query, **{name: ()})
 
 
+def _run_relaxed(session: Session, original: ProductQuery, current: ProductQuery, last: str, limit: int):
+    if last == "price" and original.price_max is not None:
+        # Nearest in price: cheapest above a cap.
+        return _run(session, replace(current, sort="price"), limit)
+    return _run(session, current, limit)
+
+
 def search_products(session: Session, *, query: ProductQuery, limit: int = 5) -> SearchResult:
-    """Top matches for ``query``; if none, the nearest matches with the filters dropped to find them."""
+    """Top matches for ``query``; if none, the nearest matches with as few filters dropped as it takes.
+
+    One filter at a time first ("red dress size S under $50" with no dresses: red things in
+    size S under $50), then more and more of them together.
+    """
     if query.is_empty:
         return SearchResult(query=query, hits=())
     hits = _run(session, query, limit)
     if hits:
         return SearchResult(query=query, hits=hits)
+    singles = [name for name in _RELAXATIONS if _without(query, name) != query]
+    for name in singles if len(singles) > 1 else ():
+        dropped = _without(query, name)
+        if not dropped.is_empty and (hits := _run_relaxed(session, query, dropped, name, limit)):
+            return SearchResult(query=query, hits=hits, relaxed=(name,))
     relaxed: list[str] = []
     current = query
-    for name in _RELAXATIONS:
-        dropped = _without(current, name)
-        if dropped == current:
-            continue
-        current = dropped
+    for name in singles:
+        current = _without(current, name)
         relaxed.append(name)
         if current.is_empty:
             break
-        if name == "price" and (query.price_max is not None or query.price_min is not None):
-            # Nearest in price: cheapest above a cap, dearest below a floor.
-            near = replace(current, sort="price") if query.price_max is not None else current
-            hits = _run(session, near, limit)
-        else:
-            hits = _run(session, current, limit)
-        if hits:
+        if hits := _run_relaxed(session, query, current, name, limit):
             return SearchResult(query=query, hits=hits, relaxed=tuple(relaxed))
     return SearchResult(query=query, hits=(), relaxed=tuple(relaxed))

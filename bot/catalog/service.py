@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot.catalog.query import QueryParser
+from bot.catalog.refine import from_state, is_follow_up, refine
 from bot.catalog.search import SearchResult, search_products
 from bot.catalog.vocabulary import load_vocabulary
 
@@ -32,7 +34,16 @@ def parser_for(session: Session) -> QueryParser:
         return parser
 
 
-def find_products(session: Session, *, text: str, limit: int = 5) -> SearchResult:
-    """Parse ``text`` as a product question and return the best matches."""
+def find_products(
+    session: Session, *, text: str, previous: dict[str, Any] | None = None, limit: int = 5
+) -> SearchResult:
+    """Parse ``text`` as a product question and return the best matches.
+
+    ``previous`` is the last search of the conversation (``refine.to_state``): a
+    follow-up that only names filters ("any in blue?") narrows that search.
+    """
     query = parser_for(session).parse(text)
+    before = from_state(previous) if previous else None
+    if before is not None and is_follow_up(query):
+        query = refine(before, query)
     return search_products(session, query=query, limit=limit)

@@ -88,7 +88,7 @@ def test_price_in_the_answer_is_the_database_price(session, shown):
 def test_a_question_naming_no_known_product_is_answered_as_a_search(session):
     dispatcher, slots = _ask(ActionProductAvailability(), "do you have any xylophonezz")
     assert responses(dispatcher) == ["utter_no_products"]
-    assert slots == {"shown_products": []}
+    assert slots["shown_products"] == [] and slots["last_search"]["keywords"] == ["xylophonezz"]
 
 
 def test_a_stock_question_about_a_whole_category_lists_its_products(session):
@@ -107,3 +107,29 @@ def test_a_category_word_means_the_product_being_discussed_when_it_is_one(sessio
     dispatcher, slots = _ask(ActionProductInfo(), "how much is the jacket?", current_product=boots.id)
     assert responses(dispatcher) == ["utter_products_found"]
     assert all(session.get(Product, pid).category.slug == "jackets" for pid in slots["shown_products"])
+
+
+def test_filters_alone_after_a_search_narrow_that_search(session):
+    from actions.catalog import ActionSearchProducts
+
+    dispatcher = CollectingDispatcher()
+    events = run(ActionSearchProducts(), dispatcher, make_tracker("black hoodies", intent="product_search"))
+    listed = {e["name"]: e["value"] for e in events}
+    assert listed["last_search"]["categories"] == ["hoodies"]
+
+    # "any in blue?" is read as a stock question; with a list just shown it narrows the list.
+    dispatcher, slots = _ask(ActionProductAvailability(), "any in blue?", **listed)
+    assert responses(dispatcher) in (["utter_products_found"], ["utter_products_nearest"])
+    assert slots["last_search"]["categories"] == ["hoodies"] and slots["last_search"]["colors"] == ["blue"]
+    assert "blue hoodies" in dispatcher.messages[0]["summary"].lower()
+
+    # "size M" as a search narrows it again, keeping the colour.
+    dispatcher = CollectingDispatcher()
+    events = run(ActionSearchProducts(), dispatcher, make_tracker("size M", intent="product_search", slots=slots))
+    narrowed = {e["name"]: e["value"] for e in events}["last_search"]
+    assert (narrowed["categories"], narrowed["colors"], narrowed["sizes"]) == (["hoodies"], ["blue"], ["M"])
+
+
+def test_without_a_search_before_a_bare_colour_still_asks_which_product(session):
+    dispatcher, _ = _ask(ActionProductAvailability(), "any in blue?")
+    assert responses(dispatcher) == ["utter_which_product"]

@@ -60,7 +60,8 @@ def test_brands(parse, text, brand):
 
 @pytest.mark.parametrize(
     ("text", "sizes"),
-    [("tee size M", ("M",)), ("jeans 32 waist", ("32",)), ("hoodie in large", ("L",)), ("xl jacket", ("XL",))],
+    [("tee size M", ("M",)), ("jeans 32 waist", ("32",)), ("hoodie in large", ("L",)), ("xl jacket", ("XL",)),
+     ("size42 boots", ("42",)), ("what sizes does it come in", ()), ("which sizes do the jeans have", ())],
 )
 def test_sizes(parse, text, sizes):
     assert parse(text).sizes == sizes

@@ -71,3 +71,13 @@ def test_variant_stock_counts_only_matching_variants(session):
         ).all()
         if "sizes" not in result.relaxed and "colors" not in result.relaxed:
             assert hit.stock == sum(v.stock for v in variants)
+
+
+def test_nearest_matches_drop_as_few_filters_as_it_takes(session):
+    """No dresses in the catalog: red things in size S under $50, not everything red."""
+    result = find_products(session, text="red dress size S under 50")
+    assert result.relaxed == ("keywords",) and result.hits
+    for hit in result.hits:
+        assert hit.price <= Decimal("50")
+        variants = _product(session, hit).variants
+        assert any(v.color == "red" and v.size == "S" for v in variants)

@@ -1,0 +1,64 @@
+"""Follow-up searches: "any in blue?", "under $60?", "size M" narrow the search just shown.
+
+A follow-up names no product (no words, brand or category), only filters; it is
+read as the previous search with those filters replaced. The previous search
+travels in a Rasa slot as plain JSON (``to_state`` / ``from_state``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from bot.catalog.query import ProductQuery
+
+_LISTS = ("categories", "brands", "colors", "sizes", "keywords")
+_SORTS = {"relevance", "price", "rating"}
+
+
+def to_state(query: ProductQuery) -> dict[str, Any]:
+    """The search as JSON-safe data, for the conversation to remember."""
+    state: dict[str, Any] = {name: list(getattr(query, name)) for name in _LISTS}
+    state.update(text=query.text, sort=query.sort,
+                 price_min=None if query.price_min is None else str(query.price_min),
+                 price_max=None if query.price_max is None else str(query.price_max))
+    return state
+
+
+def _price(raw: Any) -> Decimal | None:
+    try:
+        return None if raw is None else Decimal(str(raw))
+    except InvalidOperation:
+        return None
+
+
+def from_state(state: Any) -> ProductQuery | None:
+    """The search ``to_state`` stored, or None for anything else (an old or edited slot)."""
+    if not isinstance(state, dict) or not isinstance(state.get("text"), str):
+        return None
+    lists = {name: tuple(str(v) for v in state.get(name) or () if isinstance(v, str)) for name in _LISTS}
+    sort = state.get("sort") if state.get("sort") in _SORTS else "relevance"
+    return ProductQuery(text=state["text"], sort=sort, price_min=_price(state.get("price_min")),
+                        price_max=_price(state.get("price_max")), **lists)
+
+
+def is_follow_up(query: ProductQuery) -> bool:
+    """Only filters ("in blue", "size M", "under $60", "cheaper ones?"), no product named."""
+    filters = query.colors or query.sizes or query.price_min is not None or query.price_max is not None
+    return not query.names_product and bool(filters or query.sort != "relevance")
+
+
+def refine(previous: ProductQuery, follow_up: ProductQuery) -> ProductQuery:
+    """``previous`` with the filters ``follow_up`` names put in place of its own."""
+    priced = follow_up.price_min is not None or follow_up.price_max is not None
+    return replace(
+        previous,
+        text=f"{previous.text.strip()}, {follow_up.text.strip()}",
+        colors=follow_up.colors or previous.colors,
+        sizes=follow_up.sizes or previous.sizes,
+        price_min=follow_up.price_min if priced else previous.price_min,
+        price_max=follow_up.price_max if priced else previous.price_max,
+        sort=follow_up.sort if follow_up.sort != "relevance" else previous.sort,
+        corrections=dict(follow_up.corrections),
+    )
