@@ -31,6 +31,8 @@ _SIZE_PATTERNS = (
     re.compile(r"\b(xxs|xs|xl|xxl)\b", re.I),
     re.compile(r"\bin (small|medium|large|extra large)\b", re.I),
 )
+# "top" is also a word for T-shirts: in these phrases it ranks, it names no category.
+_RANKING = re.compile(r"\btop[\s-]*(?:rated|ranked|reviewed|sellers?|selling|picks?|\d+)\b", re.I)
 _CHEAP = {"cheap", "cheapest", "budget", "affordable", "inexpensive", "cheaper", "lowest"}
 _TOP = {"best", "top", "popular", "rated", "bestselling", "bestseller"}
 # Words that carry no product meaning in a shop question.
@@ -150,6 +152,8 @@ class QueryParser:
                 if value.lower() in self.vocab.sizes or not self.vocab.sizes:
                     sizes.append(value)
             rest = pattern.sub(" ", rest)
+        ranked = bool(_RANKING.search(rest))
+        rest = _RANKING.sub(" ", rest)
         corrected, corrections = self._correct(rest)
         doc = self.nlp(corrected)
         matches = [*self._lower(doc), *self._lemma(doc)]
@@ -179,7 +183,7 @@ class QueryParser:
                 and t.lower_ not in _FILLER and t.lemma_.lower() not in _FILLER
             )
         )
-        sort = "price" if words & _CHEAP else "rating" if words & _TOP else "relevance"
+        sort = "price" if words & _CHEAP else "rating" if ranked or words & _TOP else "relevance"
         return ProductQuery(
             text=text,
             categories=tuple(found["category"]),

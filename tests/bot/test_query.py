@@ -84,3 +84,12 @@ def test_categories_named_in_the_singular(parse, text, category):
     q = parse(text)
     assert q.categories == (category,)
     assert q.keywords == ()
+
+
+@pytest.mark.parametrize(("text", "categories"), [("top rated", ()), ("top rated jackets", ("jackets",)),
+                                                  ("your top sellers", ()), ("a black top", ("t-shirts",))])
+def test_top_ranks_unless_it_names_a_top(parse, text, categories):
+    query = parse(text)
+    assert query.categories == categories
+    if "rated" in text or "sellers" in text:
+        assert query.sort == "rating"
