@@ -169,6 +169,22 @@ def test_handoff_is_recorded_for_the_conversation(stack, db):
     assert db.scalar(select(HandoffRequest).where(HandoffRequest.sender_id == sender)) is not None
 
 
+def test_a_typed_yes_to_the_late_parcel_offer_brings_a_person(stack, db):
+    from bot.models import HandoffRequest
+
+    late = next(o for o in DEMO_ORDERS if o["number"] == "100004")
+    sender = _sender()
+    stack.say(sender, "my package never arrived")
+    stack.say(sender, late["number"])
+    assert "talk to someone" in stack.say(sender, late["email"])
+    reply = stack.say(sender, "yes")
+    assert "colleague" in reply
+    db.expire_all()
+    request = db.scalar(select(HandoffRequest).where(HandoffRequest.sender_id == sender))
+    assert request is not None and request.reason.value == "late_parcel" and request.verified_order_number == "100004"
+    assert "What can I do for you?" in stack.say(sender, "yes")  # nothing offered this time
+
+
 def test_gibberish_gets_a_way_forward_never_a_made_up_answer(stack):
     """Messages of unknown words reach the fallback however confident the classifier is
     (rasa_addons/unfamiliar_words.py): "did you mean" buttons or "could you rephrase?",
