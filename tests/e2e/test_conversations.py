@@ -144,6 +144,17 @@ def test_follow_up_questions_refer_to_the_products_shown(stack, db):
     assert product.name in stock
 
 
+def test_filters_alone_narrow_the_search_just_shown(stack, db):
+    sender = _sender()
+    jeans = [db.get(Product, c["id"]) for c in _messages(stack, sender, "show me levis jeans")[0]["custom"]["products"]]
+    assert jeans and all(p.brand.slug == "levis" for p in jeans)
+    cheaper = [db.get(Product, c["id"]) for c in _messages(stack, sender, "any cheaper?")[0]["custom"]["products"]]
+    assert cheaper and all(p.brand.slug == "levis" and p.category.slug == "jeans" for p in cheaper)
+    assert [p.price for p in cheaper] == sorted(p.price for p in cheaper)
+    blue = [db.get(Product, c["id"]) for c in _messages(stack, sender, "in blue")[0]["custom"]["products"]]
+    assert blue and all(p.brand.slug == "levis" and any(v.color == "blue" for v in p.variants) for p in blue)
+
+
 def test_a_shipping_question_inside_the_order_form_is_answered_and_the_form_resumes(stack):
     sender = _sender()
     assert "order number" in stack.say(sender, "where is my order?").lower()
