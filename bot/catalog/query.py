@@ -47,6 +47,7 @@ _FILLER = {
     "more", "than", "between", "around", "about", "max", "min", "waist", "man", "men", "mens",
     "woman", "women", "womens", "kid", "kids", "unisex", "sale", "carry", "stuffs", "much",
     "instead", "else", "come", "comes", "sizes", "colors", "colours",
+    "hiya", "heya", "howdy", "greetings", "morning", "afternoon", "evening", "guys", "folks",
 } | _CHEAP | _TOP
 
 
