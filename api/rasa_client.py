@@ -67,6 +67,32 @@ class RasaClient:
             logger.warning("Rasa refused or missed appended events: %r", exc)
             raise RasaUnavailable from exc
 
+    async def parse(self, text: str) -> dict[str, Any]:
+        """What Rasa's NLU makes of ``text`` (intent, ranking, entities), without a conversation."""
+        try:
+            response = await self._http.post(f"{self._rasa_url}/model/parse", params={"token": self._token},
+                                             json={"text": text})
+            response.raise_for_status()
+        except (httpx.TransportError, httpx.HTTPStatusError) as exc:
+            logger.warning("Rasa could not parse a message: %r", exc)
+            raise RasaUnavailable from exc
+        body = response.json()
+        return body if isinstance(body, dict) else {"text": text}
+
+    async def store_visitor_message(
+        self, *, sender_id: str, text: str, metadata: dict[str, Any] | None = None, channel: str = "rest"
+    ) -> None:
+        """Store a visitor message for an agent to read: understood by NLU, but nothing predicted or answered.
+
+        Sent through the channel instead, the message could start a new Rasa session (after
+        ``session_expiration_time``) or be ``/restart``; either resets the tracker's pause, and
+        the bot would answer next to the agent holding the chat.
+        """
+        parse_data = await self.parse(text)
+        event = {"event": "user", "text": text, "parse_data": parse_data, "input_channel": channel,
+                 "metadata": metadata or {}}
+        await self.append_events(sender_id=sender_id, events=[event])
+
     async def _probe(self, url: str, *, params: dict[str, str] | None = None) -> tuple[bool, str]:
         try:
             response = await self._http.get(url, params=params, timeout=2.0)

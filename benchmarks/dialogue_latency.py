@@ -2,8 +2,8 @@
 
 Starts one `rasa run` (from .venv-rasa, HTTP API behind a token, loopback, a
 free port, a throwaway SQL tracker store written to a temp dir) and the action
-server (our `action_session_start` runs at each conversation's first message,
-against a throwaway shop DB), sends N
+server (greetings are answered by `action_greet`, which reads a throwaway shop
+DB), sends N
 conversations of 200 chit-chat messages each through the REST channel and
 prints the median latency of turns 1-10 and 191-200 and their ratio.
 

@@ -58,10 +58,14 @@ async def chat(body: ChatRequest, rasa: RasaDep) -> ChatResponse:
     text = body.message.strip()
     if not text:
         raise HTTPException(status_code=422, detail="message is empty")
+    if await run_in_threadpool(held_by_agent, body.sender_id):
+        # Stored for the agent who holds the chat, never answered by the bot.
+        await rasa.store_visitor_message(sender_id=body.sender_id, text=text)
+        return ChatResponse(sender_id=body.sender_id, messages=[], with_agent=True)
     raw = await rasa.send(sender_id=body.sender_id, text=text)
     messages = _merge_payloads([_to_message(m) for m in raw])
     if not messages:
-        if await run_in_threadpool(held_by_agent, body.sender_id):
+        if await run_in_threadpool(held_by_agent, body.sender_id):  # taken while the message was on its way
             return ChatResponse(sender_id=body.sender_id, messages=[], with_agent=True)
         # Rasa answers nothing when a custom action failed (action server or DB down).
         ok, _ = await rasa.action_server_health()

@@ -137,6 +137,12 @@ async def send_message(
         _limit(limits, "messages", _client_ip(request))
         before = await run_in_threadpool(_last_seq, session_id)
         metadata = {k: v for k, v in (("client_id", body.client_id), ("display", body.display)) if v}
+        if await run_in_threadpool(held_by_agent, session_id):
+            # An agent holds the chat: stored for them, never answered by the bot.
+            await rasa.store_visitor_message(sender_id=session_id, text=text, metadata=metadata, channel="gateway")
+            messages = await run_in_threadpool(_read, session_id, before)
+            hub.wake(session_id)
+            return _response(messages, before)
         hub.publish(session_id, {"type": "typing", "from": "bot", "on": True})
         try:
             raw = await rasa.send(sender_id=session_id, text=text, metadata=metadata, channel="gateway")
@@ -146,7 +152,7 @@ async def send_message(
         hub.wake(session_id)
     if not raw and not any(m.sender != "visitor" for m in messages):
         if await run_in_threadpool(held_by_agent, session_id):
-            return _response(messages, before)  # an agent holds the chat: Rasa is paused on purpose
+            return _response(messages, before)  # taken while this message was on its way: Rasa is paused
         # Rasa answers nothing when a custom action failed (action server or DB down).
         ok, _ = await rasa.action_server_health()
         notice = LOOKUP_UNAVAILABLE if not ok else SOMETHING_WENT_WRONG
