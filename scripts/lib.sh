@@ -80,7 +80,7 @@ ensure_model() {
     log "Rasa model is up to date ($MODEL)"
     return
   fi
-  log "training the Rasa model (config, domain or data changed; about 20 minutes on 2 cores)"
+  log "training the Rasa model (config, domain or data changed; 10-20 minutes on 2 cores)"
   mkdir -p models
   .venv-rasa/bin/rasa train --quiet --fixed-model-name shop --out models >var/train.log 2>&1 \
     || { tail -n 40 var/train.log >&2; die "rasa train failed (full log: var/train.log)"; }
