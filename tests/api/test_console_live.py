@@ -54,6 +54,10 @@ class FakeRasa:
             for event in sent:
                 self._store(sender_id, event)
             return httpx.Response(200, json={})
+        if path == "/model/parse":
+            text = json.loads(request.content)["text"]
+            return httpx.Response(200, json={"text": text, "intent": {"name": "thank", "confidence": 0.99},
+                                             "entities": []})
         if path == "/webhooks/gateway/webhook":
             body = json.loads(request.content)
             self._store(body["sender"], {"event": "user", "text": body["message"], "metadata": body["metadata"]})
@@ -174,10 +178,15 @@ def test_take_reply_and_hand_back_reach_the_visitors_chat(app_client, staff, vis
     assert _post(app_client, csrf, f"{base}/typing", on="1").status_code == 204
     assert app_client.frames[-1] == (sid, {"type": "typing", "from": "agent", "on": True})
 
-    # The visitor writes: Rasa is paused and answers nothing, which is no error now.
+    # The visitor writes: stored for Anna (understood by NLU, with its metadata), never sent to be answered.
     sent = app_client.post(f"/api/sessions/{sid}/messages", json={"text": "thanks!", "client_id": "c-1"})
     assert sent.status_code == 200
     assert [(m["from"], m["text"]) for m in sent.json()["messages"]] == [("visitor", "thanks!")]
+    stored = fake.appended[-1]
+    assert stored[0] == sid and [(e["event"], e["text"], e["metadata"], e["parse_data"]["intent"]["name"])
+                                 for e in stored[1]] == [("user", "thanks!", {"client_id": "c-1"}, "thank")]
+    again_sent = app_client.post(f"/api/sessions/{sid}/messages", json={"text": "thanks!", "client_id": "c-1"})
+    assert again_sent.json()["messages"] == sent.json()["messages"] and fake.appended[-1] is stored  # a retry
 
     back = _post(app_client, csrf, f"{base}/hand-back")
     assert back.status_code == 200 and back.json()["status"] == "closed"
