@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from api.console import security
 from api.console.templating import render
+from api.console.throttle import wait_phrase
 from api.deps import ConsoleForm, ConsoleSessionDep, SettingsDep, StaffUser
 from api.rate_limit import RateLimited
 from bot.staff import accounts, sessions
@@ -47,9 +46,8 @@ def change_password(
     try:
         throttle.check(email=staff.email, ip=ip)
     except RateLimited as exc:
-        minutes = max(1, math.ceil(exc.retry_after / 60))
         return _page(request, session, staff, status_code=429, headers={"Retry-After": str(exc.retry_after)},
-                     error=f"Too many wrong passwords. Please try again in {minutes} minute{'s' if minutes != 1 else ''}.")
+                     error=f"Too many wrong passwords. Please try again in {wait_phrase(exc.retry_after)}.")
     new_password = form.get("new_password", "")
     if new_password != form.get("repeat_password", ""):
         return _page(request, session, staff, status_code=400, error="The two new passwords are not the same.")

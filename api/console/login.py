@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -10,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.console import security
 from api.console.templating import render
+from api.console.throttle import wait_phrase
 from api.deps import ConsoleForm, ConsoleSessionDep, SettingsDep, StaffUser
 from api.rate_limit import RateLimited
 from bot.settings import Settings
@@ -60,8 +60,7 @@ def login(request: Request, session: ConsoleSessionDep, settings: SettingsDep, f
     try:
         throttle.check(email=email, ip=ip)
     except RateLimited as exc:
-        minutes = max(1, math.ceil(exc.retry_after / 60))
-        message = f"Too many failed logins. Please try again in {minutes} minute{'s' if minutes != 1 else ''}."
+        message = f"Too many failed logins. Please try again in {wait_phrase(exc.retry_after)}."
         return _login_page(request, settings, status_code=429, error=message, email=email, next_path=next_path,
                            headers={"Retry-After": str(exc.retry_after)})
     try:

@@ -51,3 +51,9 @@ class LoginThrottle:
         """Forget the email's failures after a successful login."""
         for item, namespace, key in self._limits(email, None):
             self._limiter.clear(item, namespace, key)
+
+
+def wait_phrase(retry_after: int) -> str:
+    """"15 minutes" / "1 minute": how long a throttled staff member waits, in whole minutes."""
+    minutes = max(1, math.ceil(retry_after / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
