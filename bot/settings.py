@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,7 +14,31 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
 
 DEV_RASA_TOKEN = "dev-rasa-token-change-me"
-DEV_SECRET_KEY = "dev-secret-key-change-me"
+# Keys once shipped as defaults: refused everywhere, since anyone can sign with them.
+KNOWN_SECRET_KEYS = frozenset({"dev-secret-key-change-me"})
+SECRET_KEY_FILE = VAR_DIR / "secret_key"
+MIN_SECRET_KEY_CHARS = 32
+
+
+def load_or_create_secret_key(path: Path | None = None) -> str:
+    """The key kept in ``path``, created (random, mode 0600) on first use.
+
+    Created with O_EXCL so processes starting together (gateway, action server,
+    several workers) all end up with the one key that won the race.
+    """
+    path = path or SECRET_KEY_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(48) + "\n")
+    key = path.read_text().strip()
+    if len(key) < MIN_SECRET_KEY_CHARS:
+        raise ValueError(f"{path} holds no usable secret key (delete it to make a new one)")
+    return key
 
 
 class Settings(BaseSettings):
@@ -28,10 +54,18 @@ class Settings(BaseSettings):
     rasa_token: str = DEV_RASA_TOKEN
     action_server_url: str = "http://127.0.0.1:5055"
     rasa_timeout_seconds: float = 10.0
-    # Verification throttle: failed order-number/email pairs per conversation
-    # and per order number inside the window before further tries are refused.
+    # Verification throttle (bot/orders/throttle.py): failed order-number/email pairs
+    # inside the window. A conversation may fail ``verify_max_failures`` times and a
+    # source (one IP, or an integration) ``verify_max_failures_per_source`` times.
+    # When an order number or an email has failed ``verify_max_failures`` times, or the
+    # whole shop ``verify_max_failures_global`` times, only sources with no failure in
+    # the window may try: the attacker is stopped, the owner on a clean source gets in.
     verify_max_failures: int = 5
+    verify_max_failures_per_source: int = 10
+    verify_max_failures_global: int = 200
     verify_window_minutes: int = 15
+    # Open handoff requests (waiting for or with an agent) one source may have at once.
+    handoff_max_open_per_source: int = 3
     shop_name: str = "Northwind Outfitters"
     # Returns: days after delivery in which a return can be requested in chat.
     return_window_days: int = 30
@@ -44,8 +78,13 @@ class Settings(BaseSettings):
     # default the SQLite file that endpoints.yml hands to Rasa.
     tracker_db: str = str(VAR_DIR / "tracker.db")
     tracker_url: str = ""
-    # Signs visitor session ids (and, later, staff sessions).
-    secret_key: str = DEV_SECRET_KEY
+    # Signs conversation ids, console login nonces and source digests. Empty: a random
+    # key kept in var/secret_key (made on first run); production must set one.
+    secret_key: str = ""
+    # Back-end integrations that may choose their own conversation ids on /api/chat:
+    # comma-separated "name=key" pairs. Their ids live in a namespace of their own
+    # ("<name>:<id>"), so they can never reach a widget's or another integration's.
+    integration_keys: str = ""
     # Origins allowed to embed the widget ("*" or comma-separated origins).
     widget_origins: str = "*"
     # Rate limits (the `limits` library's notation) and where counters live:
@@ -54,6 +93,11 @@ class Settings(BaseSettings):
     rate_limit_messages: str = "20/minute;200/hour"
     rate_limit_sessions: str = "10/minute;100/hour"
     rate_limit_connections: str = "30/minute"
+    # Long polls per source, and how many may wait at once per source (per process).
+    rate_limit_long_polls: str = "60/minute"
+    max_waiting_per_source: int = 8
+    # /api/chat calls with an integration key, per integration.
+    rate_limit_integration: str = "600/minute"
     # Staff console. The session cookie `shopbot_staff` is always HttpOnly,
     # SameSite=Lax and on Path=/ (so /console pages and /api/console JSON both
     # get it). Secure by default: Chromium treats http://127.0.0.1 and
@@ -73,12 +117,30 @@ class Settings(BaseSettings):
         """SQLAlchemy URL of Rasa's tracker store."""
         return self.tracker_url or f"sqlite:///{self.tracker_db}"
 
+    @property
+    def integrations(self) -> dict[str, str]:
+        """Integration name -> key, from ``integration_keys``."""
+        pairs = (item.partition("=") for item in self.integration_keys.split(",") if item.strip())
+        return {name.strip(): key.strip() for name, _, key in pairs}
+
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self) -> "Settings":
-        if self.environment == "production" and self.rasa_token == DEV_RASA_TOKEN:
+        production = self.environment == "production"
+        if production and self.rasa_token == DEV_RASA_TOKEN:
             raise ValueError("SHOP_RASA_TOKEN must be set to a secret value in production")
-        if self.environment == "production" and self.secret_key == DEV_SECRET_KEY:
-            raise ValueError("SHOP_SECRET_KEY must be set to a secret value in production")
+        if self.secret_key in KNOWN_SECRET_KEYS:
+            raise ValueError("SHOP_SECRET_KEY is a published default; set a random one (or unset it)")
+        if not self.secret_key:
+            if production:
+                raise ValueError("SHOP_SECRET_KEY must be set in production (e.g. `python -c "
+                                 "'import secrets; print(secrets.token_urlsafe(48))'`)")
+            self.secret_key = load_or_create_secret_key()
+        if len(self.secret_key) < MIN_SECRET_KEY_CHARS:
+            raise ValueError(f"SHOP_SECRET_KEY must be at least {MIN_SECRET_KEY_CHARS} characters")
+        for name, key in self.integrations.items():
+            if not name or ":" in name or len(key) < MIN_SECRET_KEY_CHARS:
+                raise ValueError(f"SHOP_INTEGRATION_KEYS: each entry is name=key, key of "
+                                 f"{MIN_SECRET_KEY_CHARS}+ characters, no ':' in the name")
         if self.environment == "production" and not self.console_cookie_secure:
             raise ValueError("SHOP_CONSOLE_COOKIE_SECURE must stay true in production (serve the console over HTTPS)")
         return self

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from collections.abc import Iterator
 from datetime import date
@@ -13,6 +14,8 @@ _TMP = Path(tempfile.mkdtemp(prefix="shopbot-tests-"))
 os.environ["SHOP_DATABASE_URL"] = f"sqlite:///{_TMP / 'shop.db'}"
 os.environ["SHOP_ENVIRONMENT"] = "test"
 os.environ["SHOP_SHOP_BASE_URL"] = "http://shop.test"
+# A key of the test run's own, so no test reads or writes var/secret_key.
+os.environ.setdefault("SHOP_SECRET_KEY", secrets.token_urlsafe(48))
 
 import pytest  # noqa: E402
 from sqlalchemy import Engine  # noqa: E402

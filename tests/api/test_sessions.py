@@ -80,6 +80,7 @@ def test_the_widget_may_call_the_api_from_the_shop_origin(limited_client):
 
 
 def test_settings_refuse_the_dev_secret_in_production(monkeypatch):
+    monkeypatch.delenv("SHOP_SECRET_KEY")
     monkeypatch.setenv("SHOP_ENVIRONMENT", "production")
     monkeypatch.setenv("SHOP_RASA_TOKEN", "a-real-token")
     get_settings.cache_clear()
