@@ -56,3 +56,5 @@ class HandoffRequest(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     taken_by: Mapped[str | None] = mapped_column(String(80))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The requester's source (see bot/sources.py), so one source cannot fill the queue.
+    source: Mapped[str | None] = mapped_column(String(64), index=True)

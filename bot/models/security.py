@@ -20,4 +20,8 @@ class VerificationFailure(Base):
     # Normalised number as typed; stored even when no such order exists so the
     # throttle itself reveals nothing about which numbers are real.
     order_number: Mapped[str] = mapped_column(String(40), index=True)
+    # Where the try came from (a keyed digest of the network or integration, never the
+    # address itself) and a keyed digest of the email tried: throttles count by both.
+    source: Mapped[str | None] = mapped_column(String(64), index=True)
+    email_digest: Mapped[str | None] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
