@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from api.body_limit import BodySizeLimit
 from api.console.app import install_console
 from api.errors import install_error_handlers
+from api.header_limit import HeaderSizeLimit
 from api.hub import Hub
 from api.locks import KeyedLocks
 from api.rasa_client import RasaClient
@@ -64,4 +65,6 @@ def create_app() -> FastAPI:
     app.include_router(ratings.router)
     app.include_router(widget.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Added last, so outermost: oversized headers are refused before anything parses them.
+    app.add_middleware(HeaderSizeLimit)
     return app
