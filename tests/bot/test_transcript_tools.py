@@ -9,8 +9,10 @@ from bot.assistant_domain import assistant_domain, read_domain
 from bot.transcripts.annotation import InvalidMarkup, Span, masked_markup, parse_markup, spans_for_original, to_markup
 from bot.transcripts.export import NluExample, nlu_yaml, story_yaml
 from bot.transcripts.masking import (
+    ADDRESS_MASK,
     EMAIL_MASK,
     ORDER_MASK,
+    PHONE_MASK,
     has_personal_data,
     mask_slot,
     mask_text,
@@ -37,6 +39,43 @@ ENTITIES = assistant_domain().entities
 def test_masking_hides_emails_and_order_numbers(text, masked):
     assert mask_text(text) == masked
     assert has_personal_data(text) == (masked != text)
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    # Order numbers with odd spacing.
+    ("order 100  001 please", f"order {ORDER_MASK} please"),
+    ("order 100-001", f"order {ORDER_MASK}"),
+    ("order #100 - 001", f"order {ORDER_MASK}"),
+    # Phone numbers, international and local.
+    ("call me at +49 30 1234567 please", f"call me at {PHONE_MASK} please"),
+    ("+1 (555) 123-4567", PHONE_MASK),
+    ("0049 30 12345678", PHONE_MASK),
+    ("my mobile is 0171 1234567", f"my mobile is {PHONE_MASK}"),
+    ("tel. 030/1234567", f"tel. {PHONE_MASK}"),
+    ("(030) 123 45 67", PHONE_MASK),
+    ("555-123-4567", PHONE_MASK),
+    # Street addresses.
+    ("I live at 12 Baker Street, London", f"I live at {ADDRESS_MASK}, London"),
+    ("221B Baker St. please", f"{ADDRESS_MASK} please"),
+    ("Hauptstraße 5, 10115 Berlin", f"{ADDRESS_MASK}, 10115 Berlin"),
+    ("send it to Berliner Str. 12a", f"send it to {ADDRESS_MASK}"),
+    ("12 rue de la Paix", ADDRESS_MASK),
+    # Not personal: prices, sizes, dates, times, quantities, plain 9-digit numbers.
+    ("2 for 19,99 € or 1 299,00 EUR", "2 for 19,99 € or 1 299,00 EUR"),
+    ("size 10 to 12 cm, shoe size 42", "size 10 to 12 cm, shoe size 42"),
+    ("delivery on 2025-03-01 10:30", "delivery on 2025-03-01 10:30"),
+    ("on 01.03.2025 or 1/3/2025", "on 01.03.2025 or 1/3/2025"),
+    ("3 items on the way, open 10-12 and 14-18", "3 items on the way, open 10-12 and 14-18"),
+    ("12345 or 123456789", "12345 or 123456789"),
+])
+def test_masking_hides_phone_numbers_addresses_and_spaced_order_numbers(text, masked):
+    assert mask_text(text) == masked
+
+
+def test_stand_ins_replace_phones_and_addresses_in_exports():
+    exported = stand_in_text("ring +49 30 1234567 or come to 12 Baker Street")
+    assert "1234567" not in exported and "Baker" not in exported
+    assert exported == "ring +44 20 7946 0000 or come to 1 Example Street"
 
 
 def test_masked_offsets_map_back_to_the_original():
