@@ -37,6 +37,16 @@ The cut is only made where it cannot change what a policy sees:
   reminder anywhere before the cut in the session.
 Otherwise the full session is loaded, exactly as the stock store does.
 
+Every event is written as strict JSON (RFC 8259): Python's `json.dumps`, which
+the stock store uses, writes a float that is not finite (an entity value
+`1e999` from a `/intent{...}` payload, a NaN) as the bare tokens `Infinity` /
+`NaN`, which no JSON reader but Python's accepts; the console's SQL then fails
+on the row. Such floats are stored as the strings "Infinity", "-Infinity" and
+"NaN" instead (`strict_json`): the rest of the event is kept, and a slot or
+entity that was set stays set (a null would unset it after a reload) and
+shows staff what was sent. Events published to the event broker are sanitised
+the same way.
+
 Endpoint options (besides the stock SQL ones): `min_turns`, `min_ml_turns`,
 `fetch_events` (rows read first, newest first; default 160) and `max_events`
 (give up windowing and load everything beyond this; default 2560).
@@ -47,6 +57,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import math
 from typing import Any, Dict, Iterable, List, Optional, Text
 
 import sqlalchemy as sa
@@ -73,6 +84,25 @@ _STATE_TYPES = (
 )
 _UNSAFE_BEFORE_CUT = {"rewind", "undo", "restart", "reminder", "cancel_reminder"}
 _UNSAFE_IN_TAIL = {"rewind", "undo", "restart"}
+
+
+def _finite(value: Any) -> Any:
+    """`value` with every float that is not finite replaced by its name as a string."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
+
+
+def strict_json(data: Any) -> Text:
+    """`json.dumps(data)`, but always valid JSON: non-finite floats become strings."""
+    try:
+        return json.dumps(data, allow_nan=False)
+    except ValueError:  # only raised for inf / nan: walk the event just then
+        return json.dumps(_finite(data), allow_nan=False)
 
 
 class WindowedSQLTrackerStore(SQLTrackerStore):
@@ -222,28 +252,42 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         stored = getattr(tracker, STORED_EVENTS_ATTR, None)
         if stored is None or stored > len(tracker.events):
             # not one of our windowed trackers (new tracker, full tracker,
-            # tracker replaced through the HTTP API): stock behaviour
-            await super().save(tracker)
+            # tracker replaced through the HTTP API): the stock store's way of
+            # finding the new events (count the session's rows), our writing
+            await self.stream_events(tracker)
+            with self.session_scope() as session:
+                self._add_events(session, tracker.sender_id, self._additional_events(session, tracker))
+                session.commit()
+            logger.debug(f"Tracker with sender_id '{tracker.sender_id}' stored to database")
             return
         new_events = list(itertools.islice(tracker.events, stored, None))
         if self.event_broker is not None:
             await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
         with self.session_scope() as session:
-            for event in new_events:
-                data = event.as_dict()
-                session.add(
-                    self.SQLEvent(
-                        sender_id=tracker.sender_id,
-                        type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
-                        intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
-                )
+            self._add_events(session, tracker.sender_id, new_events)
             session.commit()
         setattr(tracker, STORED_EVENTS_ATTR, len(tracker.events))
         logger.debug(f"Tracker with sender_id '{tracker.sender_id}' stored to database")
+
+    def _add_events(self, session: Any, sender_id: Text, new_events: Iterable[Any]) -> None:
+        """Add one row per event, its data as strict JSON (the stock columns otherwise)."""
+        for event in new_events:
+            data = event.as_dict()
+            session.add(
+                self.SQLEvent(
+                    sender_id=sender_id,
+                    type_name=event.type_name,
+                    timestamp=data.get("timestamp"),
+                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                    action_name=data.get("name"),
+                    data=strict_json(data),
+                )
+            )
+
+    async def _stream_new_events(self, event_broker: Any, new_events: List[Any], sender_id: Text) -> None:
+        """Publish like the stock store, with non-finite floats as strings (brokers dump with json)."""
+        for event in new_events:
+            event_broker.publish(_finite({"sender_id": sender_id, **event.as_dict()}))
 
     async def stream_events(self, tracker: DialogueStateTracker) -> None:
         """Stream new events; for windowed trackers without a second retrieve."""

@@ -179,7 +179,51 @@ async def main(tracker_cfg: dict, reference_db: str) -> dict:
     after = len((await windowed.retrieve_full_tracker("long")).events)
     out["double_save"] = {"added": after - before, "expected": len(chit(0)),
                           "marker": getattr(tracker, STORED_EVENTS_ATTR) == len(tracker.events)}
+
+    # 6. floats that are not finite (`/greet{"brand":1e999}`): stored as strict JSON,
+    #    by the stock path (first save of a new tracker) and the windowed one (later saves)
+    out["non_finite"] = await non_finite(windowed)
     return out
+
+
+def _strict(text: str):
+    def refuse(token: str):
+        raise ValueError(f"not JSON: {token}")
+    return json.loads(text, parse_constant=refuse)
+
+
+async def non_finite(windowed) -> dict:
+    inf, nan = float("inf"), float("nan")
+    odd = [{"entity": "brand", "value": inf}, {"entity": "price", "value": -inf}, {"entity": "size", "value": nan}]
+    turns = [session_start() + [user("greet", '/greet{"brand":1e999}', odd), act("utter_greet"),
+                                BotUttered("Hi!", timestamp=ts()), act("action_listen")]]
+    turns += [chit(i) for i in range(3)]
+    turns += [[user("inform", "x", [{"entity": "order_number", "value": inf}]), SlotSet("order_number", inf, timestamp=ts()),
+               act("utter_greet"), BotUttered("Hi!", timestamp=ts()), act("action_listen")]]
+    res = await converse(windowed, "non-finite", turns)
+    with windowed.session_scope() as session:
+        E = windowed.SQLEvent
+        rows = session.query(E.type_name, E.data).filter(E.sender_id == "non-finite").order_by(E.id).all()
+    invalid, parsed = [], []
+    for type_name, data in rows:
+        try:
+            parsed.append(_strict(data))
+        except ValueError as exc:
+            invalid.append(f"{type_name}: {exc}")
+    users = [e for e in parsed if e.get("event") == "user"]
+    tracker = await windowed.retrieve("non-finite")
+    full = await windowed.retrieve_full_tracker("non-finite")
+    return {
+        **res,
+        "rows": len(rows),
+        "expected_rows": sum(len(t) for t in turns),
+        "invalid": invalid,
+        "first_entities": [(e["entity"], e["value"]) for e in users[0]["parse_data"]["entities"]] if users else None,
+        "first_text": users[0]["text"] if users else None,
+        "slot_rows": [e["value"] for e in parsed if e.get("event") == "slot"],
+        "slot_after_reload": tracker.get_slot("order_number"),
+        "full_events": len(full.events),
+    }
 
 
 if __name__ == "__main__":

@@ -84,3 +84,15 @@ def test_only_the_latest_session_is_loaded(result):
 
 def test_saving_twice_does_not_duplicate_events(result):
     assert result["double_save"] == {"added": 4, "expected": 4, "marker": True}
+
+
+def test_floats_that_are_not_finite_are_stored_as_strict_json(result):
+    # `/greet{"brand":1e999}` gives an entity value inf; json.dumps would write the bare token Infinity
+    odd = result["non_finite"]
+    assert odd["rows"] == odd["expected_rows"]
+    assert odd["invalid"] == []
+    assert odd["first_entities"] == [["brand", "Infinity"], ["price", "-Infinity"], ["size", "NaN"]]
+    assert odd["first_text"] == '/greet{"brand":1e999}'  # the rest of the event is kept
+    assert odd["slot_rows"] == ["Infinity"]
+    assert odd["slot_after_reload"] == "Infinity"  # a slot that was set stays set
+    assert odd["full_events"] == odd["expected_rows"]
