@@ -11,9 +11,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.slots import STOP, checked, end_form, first_text, user_intent
+from actions.slots import STOP, checked, end_form, first_text, request_source, user_intent
 from actions.unit_of_work import ServiceUnavailable, in_transaction
-from bot.errors import EmptyMessage, InvalidEmail
+from bot.errors import EmptyMessage, HandoffLimitReached, InvalidEmail
 from bot.handoff import is_staffed, leave_message, next_staffed_opening, request_handoff
 from bot.models import HandoffReason
 from bot.orders import normalise_email
@@ -51,13 +51,16 @@ class ActionHandoff(Action):
 
         def work(session: Session):
             return request_handoff(session, sender_id=tracker.sender_id, reason=reason.value,
-                                   verified_order_number=verified)
+                                   verified_order_number=verified, source=request_source(tracker))
 
         try:
             await in_transaction(work)
         except ServiceUnavailable:
             dispatcher.utter_message(response="utter_handoff_unavailable")
             return []
+        except HandoffLimitReached:
+            dispatcher.utter_message(response="utter_handoff_limit")
+            return [SlotSet("late_order", None)]
         now = datetime.now(timezone.utc)
         if is_staffed(now):
             dispatcher.utter_message(response="utter_handoff_queued")
@@ -109,12 +112,15 @@ class ActionLeaveMessage(Action):
             return clear
 
         def work(session: Session):
-            return leave_message(session, sender_id=tracker.sender_id, email=email, message=message)
+            return leave_message(session, sender_id=tracker.sender_id, email=email, message=message,
+                                 source=request_source(tracker))
 
         try:
             view = await in_transaction(work)
         except ServiceUnavailable:
             dispatcher.utter_message(response="utter_handoff_unavailable")
+        except HandoffLimitReached:
+            dispatcher.utter_message(response="utter_handoff_limit")
         except (InvalidEmail, EmptyMessage):
             dispatcher.utter_message(response="utter_message_not_left")
         else:

@@ -18,7 +18,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.slots import STOP, checked, end_form, end_form_events, first_text
+from actions.slots import STOP, checked, end_form, end_form_events, first_text, request_source
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.errors import VerificationThrottled
 from bot.models import Order
@@ -102,7 +102,8 @@ class OrderFormValidation(FormValidationAction, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, number: str, email: str
     ) -> list[EventType]:
         def work(session: Session) -> list[EventType] | None:
-            order = verify_order(session, number=number, email=email, sender_id=tracker.sender_id)
+            order = verify_order(session, number=number, email=email, sender_id=tracker.sender_id,
+                                 source=request_source(tracker))
             return None if order is None else self.check_order(session, order, dispatcher, tracker)
 
         try:

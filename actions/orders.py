@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
+from actions.slots import request_source
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.errors import VerificationThrottled
 from bot.formatting import day
@@ -53,7 +54,8 @@ class ActionOrderStatus(Action):
             return _CLEAR_FORM
 
         def work(session: Session) -> tuple[OrderView | None, list[OrderView]]:
-            order = verify_order(session, number=number, email=email, sender_id=tracker.sender_id)
+            order = verify_order(session, number=number, email=email, sender_id=tracker.sender_id,
+                                 source=request_source(tracker))
             if order is None:
                 return None, []
             others = orders_for_customer(session, email=email, limit=MAX_OTHER_ORDERS + 1)

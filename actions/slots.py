@@ -70,3 +70,18 @@ def product_context(tracker: Tracker) -> tuple[list[int], int | None]:
     shown = [int(i) for i in tracker.get_slot("shown_products") or []]
     current = tracker.get_slot("current_product")
     return shown, int(current) if current is not None else None
+
+
+def request_source(tracker: Tracker) -> str | None:
+    """The source the gateway stamped on the visitor's latest message (bot/sources.py), if any.
+
+    Only the gateway's channel carries it (rasa_addons/channels.py); a message that
+    reached Rasa another way (its loopback REST channel) has none, and is then
+    throttled per conversation, number, email and shop only.
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            metadata = event.get("metadata") or {}
+            source = metadata.get("source") if isinstance(metadata, dict) else None
+            return source if isinstance(source, str) and source else None
+    return None

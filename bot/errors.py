@@ -58,3 +58,7 @@ class InvalidRating(DomainError):
 
 class InvalidPeriod(DomainError):
     """A reporting period that ends before it starts, or spans too many days."""
+
+
+class HandoffLimitReached(DomainError):
+    """One source already has as many open requests for a person as it may (the queue is shared)."""

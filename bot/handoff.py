@@ -8,11 +8,11 @@ from datetime import datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.errors import EmptyMessage, InvalidEmail
+from bot.errors import EmptyMessage, HandoffLimitReached, InvalidEmail
 from bot.models import OPEN_HANDOFF_STATUSES, HandoffReason, HandoffRequest, HandoffStatus
 from bot.orders.parsing import normalise_email
 from bot.settings import get_settings
@@ -55,18 +55,44 @@ def _open_request(session: Session, sender_id: str) -> HandoffRequest | None:
     )
 
 
+# Messages left for the team count against a source's share for this long.
+LEFT_MESSAGE_WINDOW = timedelta(hours=24)
+
+
+def _check_share(session: Session, source: str | None) -> None:
+    """Refuse a new request when ``source`` already holds its share of the queue (and the inbox)."""
+    if not source:
+        return
+    since = datetime.now(timezone.utc) - LEFT_MESSAGE_WINDOW
+    held = session.scalar(
+        select(func.count(HandoffRequest.id)).where(
+            HandoffRequest.source == source,
+            or_(HandoffRequest.status.in_(OPEN_HANDOFF_STATUSES),
+                (HandoffRequest.status == HandoffStatus.MESSAGE_LEFT) & (HandoffRequest.created_at >= since)),
+        )
+    ) or 0
+    if held >= get_settings().handoff_max_open_per_source:
+        raise HandoffLimitReached(f"source already has {held} open requests")
+
+
 def request_handoff(
-    session: Session, *, sender_id: str, reason: str, verified_order_number: str | None = None
+    session: Session, *, sender_id: str, reason: str, verified_order_number: str | None = None,
+    source: str | None = None,
 ) -> HandoffView:
-    """Queue the conversation for an agent; a conversation already queued gets its request back."""
+    """Queue the conversation for an agent; a conversation already queued gets its request back.
+
+    A new request from a ``source`` (bot/sources.py) that already holds its share of
+    the queue raises ``HandoffLimitReached``: one network cannot fill the queue.
+    """
     reason_code = HandoffReason(reason)
     existing = _open_request(session, sender_id)
     if existing is None:
+        _check_share(session, source)
         try:
             # A savepoint, so losing a race to a parallel request leaves the session usable.
             with session.begin_nested():
                 existing = HandoffRequest(sender_id=sender_id, reason=reason_code,
-                                          status=HandoffStatus.WAITING,
+                                          status=HandoffStatus.WAITING, source=source,
                                           verified_order_number=verified_order_number)
                 session.add(existing)
         except IntegrityError:
@@ -78,8 +104,13 @@ def request_handoff(
     return _view(existing)
 
 
-def leave_message(session: Session, *, sender_id: str, email: str, message: str) -> HandoffView:
-    """Turn the waiting request (or a new one) into a message for the team to answer by email."""
+def leave_message(
+    session: Session, *, sender_id: str, email: str, message: str, source: str | None = None
+) -> HandoffView:
+    """Turn the waiting request (or a new one) into a message for the team to answer by email.
+
+    A new request is subject to the source's share, like ``request_handoff``.
+    """
     contact = normalise_email(email)
     if contact is None:
         raise InvalidEmail("not an email address")
@@ -92,7 +123,8 @@ def leave_message(session: Session, *, sender_id: str, email: str, message: str)
         .limit(1)
     )
     if request is None:
-        request = HandoffRequest(sender_id=sender_id, reason=HandoffReason.ASKED)
+        _check_share(session, source)
+        request = HandoffRequest(sender_id=sender_id, reason=HandoffReason.ASKED, source=source)
         session.add(request)
     request.status = HandoffStatus.MESSAGE_LEFT
     request.contact_email = contact

@@ -3,36 +3,31 @@
 from __future__ import annotations
 
 import hmac
-from datetime import timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.errors import VerificationThrottled
-from bot.models import Order, OrderItem, ProductVariant, VerificationFailure
-from bot.models.base import utcnow
+from bot.models import Order, OrderItem, ProductVariant
+from bot.orders.throttle import may_try, recent_failures, record_failure
 from bot.settings import get_settings
+from bot.sources import email_digest
 
 
-def _recent_failures(session: Session, *, sender_id: str, number: str) -> int:
-    settings = get_settings()
-    since = utcnow() - timedelta(minutes=settings.verify_window_minutes)
-    stmt = select(func.count(VerificationFailure.id)).where(
-        VerificationFailure.at >= since,
-        or_(VerificationFailure.sender_id == sender_id, VerificationFailure.order_number == number),
-    )
-    return session.scalar(stmt) or 0
-
-
-def verify_order(session: Session, *, number: str, email: str, sender_id: str) -> Order | None:
+def verify_order(
+    session: Session, *, number: str, email: str, sender_id: str, source: str | None = None
+) -> Order | None:
     """Return the order if ``email`` placed order ``number``; None otherwise.
 
     A missing order and a wrong email look the same to the caller. Failures are
-    recorded; past the limit, ``VerificationThrottled`` is raised before any lookup.
+    recorded with the conversation, the ``source`` (bot/sources.py) and the email's
+    digest; when bot/orders/throttle.py says no, ``VerificationThrottled`` is raised
+    before any lookup.
     """
-    settings = get_settings()
-    if _recent_failures(session, sender_id=sender_id, number=number) >= settings.verify_max_failures:
-        raise VerificationThrottled(settings.verify_window_minutes)
+    digest = email_digest(email)
+    counts = recent_failures(session, sender_id=sender_id, source=source, number=number, email_digest=digest)
+    if not may_try(counts):
+        raise VerificationThrottled(get_settings().verify_window_minutes)
     order = session.scalar(
         select(Order)
         .where(Order.number == number)
@@ -45,6 +40,5 @@ def verify_order(session: Session, *, number: str, email: str, sender_id: str) -
     # Constant-time comparison so timing does not tell a near miss from a far one.
     if order is not None and hmac.compare_digest(order.email.lower().encode(), email.lower().encode()):
         return order
-    session.add(VerificationFailure(sender_id=sender_id[:128], order_number=number[:40]))
-    session.flush()
+    record_failure(session, sender_id=sender_id, source=source, number=number, email_digest=digest)
     return None

@@ -98,3 +98,22 @@ def test_first_miss_suggests_the_likely_intents():
 def test_second_miss_in_a_row_offers_a_person():
     dispatcher = _fallback([_user("nlu_fallback"), _user("nlu_fallback")], [])
     assert responses(dispatcher) == ["utter_fallback_offer_human"]
+
+
+def _from(sender, source):
+    tracker = make_tracker("human please", intent="human_handoff", sender_id=sender)
+    tracker.events.append({"event": "user", "text": "human please", "metadata": {"source": source}})
+    dispatcher = CollectingDispatcher()
+    run(ActionHandoff(), dispatcher, tracker)
+    return responses(dispatcher)
+
+
+def test_one_source_gets_a_share_of_the_queue_and_then_a_clear_answer(session, staffed):
+    staffed(True)
+    for i in range(3):
+        assert _from(f"flooder-{i}", "ip-flooder") == ["utter_handoff_queued"]
+    assert _from("flooder-3", "ip-flooder") == ["utter_handoff_limit"]
+    request = session.scalar(select(HandoffRequest).where(HandoffRequest.sender_id == "flooder-0"))
+    assert request.source == "ip-flooder"
+    assert session.scalar(select(HandoffRequest).where(HandoffRequest.sender_id == "flooder-3")) is None
+    assert _from("another-visitor", "ip-elsewhere") == ["utter_handoff_queued"]

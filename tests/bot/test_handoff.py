@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.errors import EmptyMessage, InvalidEmail
+from bot.errors import EmptyMessage, HandoffLimitReached, InvalidEmail
 from bot.handoff import is_staffed, leave_message, next_staffed_opening, request_handoff
 from bot.models import HandoffReason, HandoffRequest, HandoffStatus
 
@@ -165,3 +165,31 @@ def test_losing_a_race_returns_the_winners_request(session, monkeypatch):
     again = request_handoff(session, sender_id="h-race", reason="asked")
     assert again.id == winner.id and len(calls) == 2
     assert len(_rows(session, "h-race")) == 1
+
+
+def test_one_source_cannot_fill_the_queue(session):
+    """'talk to a human' from one conversation after another: the source gets its share, no more."""
+    for i in range(3):
+        request_handoff(session, sender_id=f"flood-{i}", reason="asked", source="ip-flood")
+    with pytest.raises(HandoffLimitReached):
+        request_handoff(session, sender_id="flood-3", reason="asked", source="ip-flood")
+    # The conversations already queued keep their requests; other visitors still get in.
+    assert request_handoff(session, sender_id="flood-0", reason="asked", source="ip-flood").status == "waiting"
+    assert request_handoff(session, sender_id="someone-else", reason="asked", source="ip-other").status == "waiting"
+    waiting = session.scalar(select(func.count(HandoffRequest.id)).where(HandoffRequest.source == "ip-flood"))
+    assert waiting == 3
+
+
+def test_a_closed_request_frees_the_sources_share(session):
+    views = [request_handoff(session, sender_id=f"share-{i}", reason="asked", source="ip-share") for i in range(3)]
+    first = session.get(HandoffRequest, views[0].id)
+    first.status = HandoffStatus.CLOSED
+    session.flush()
+    assert request_handoff(session, sender_id="share-3", reason="asked", source="ip-share").status == "waiting"
+
+
+def test_messages_left_count_against_the_share_for_a_day(session):
+    for i in range(3):
+        leave_message(session, sender_id=f"inbox-{i}", email="a@example.com", message="hi", source="ip-inbox")
+    with pytest.raises(HandoffLimitReached):
+        leave_message(session, sender_id="inbox-3", email="a@example.com", message="hi", source="ip-inbox")

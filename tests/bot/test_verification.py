@@ -40,9 +40,60 @@ def test_repeated_failures_are_throttled_even_with_the_right_pair(session):
         assert verify_order(session, number=demo["number"], email="x@example.com", sender_id="t-throttle") is None
     with pytest.raises(VerificationThrottled):
         verify_order(session, number=demo["number"], email=demo["email"], sender_id="t-throttle")
-    # Throttling is per order number too: a new conversation cannot keep guessing.
+
+
+def _fail(session, *, number, email="nobody@example.com", sender_id, source):
+    assert verify_order(session, number=number, email=email, sender_id=sender_id, source=source) is None
+
+
+def test_wrong_emails_from_other_senders_do_not_lock_the_owner_out(session):
+    """Five wrong emails from different conversations and sources, then the owner from a clean one."""
+    demo = DEMO_ORDERS[0]
+    for i in range(8):
+        _fail(session, number=demo["number"], email=f"guess{i}@example.com", sender_id=f"t-att-{i}", source=f"ip-att-{i}")
+    owner = verify_order(session, number=demo["number"], email=demo["email"], sender_id="t-owner", source="ip-owner")
+    assert owner is not None and owner.number == demo["number"]
+
+
+def test_a_number_under_attack_closes_only_to_sources_that_failed_already(session):
+    demo = DEMO_ORDERS[0]
+    for i in range(5):
+        _fail(session, number=demo["number"], sender_id=f"t-hot-{i}", source="ip-hot")
+    # The attacking source, even from a fresh conversation and with the right pair, is refused.
     with pytest.raises(VerificationThrottled):
-        verify_order(session, number=demo["number"], email="y@example.com", sender_id="t-other")
+        verify_order(session, number=demo["number"], email=demo["email"], sender_id="t-hot-new", source="ip-hot")
+
+
+def test_a_source_cannot_scan_numbers_with_fresh_conversations(session):
+    """The scan of the review: a known email, one new sender id per try, numbers counted up."""
+    demo = DEMO_ORDERS[0]
+    base = int(demo["number"])
+    refused = 0
+    for i in range(40):
+        try:
+            _fail(session, number=str(base + 1000 + i), email=demo["email"], sender_id=f"t-scan-{i}", source="ip-scan")
+        except VerificationThrottled:
+            refused += 1
+    assert refused >= 30  # at most the per-source budget of tries got through
+    # The email is under attack now: a different source that failed once is refused for it too...
+    _fail(session, number="9999990", email="other@example.com", sender_id="t-x", source="ip-x")
+    with pytest.raises(VerificationThrottled):
+        verify_order(session, number=str(base + 5000), email=demo["email"], sender_id="t-x2", source="ip-x")
+    # ...while its owner, from a clean source, still gets in.
+    assert verify_order(session, number=demo["number"], email=demo["email"], sender_id="t-own", source="ip-own")
+
+
+def test_a_wide_attack_leaves_each_source_one_try(session, monkeypatch):
+    from bot.settings import get_settings
+
+    monkeypatch.setattr(get_settings(), "verify_max_failures_global", 20)
+    for i in range(20):
+        _fail(session, number=str(9_000_000 + i), email=f"w{i}@example.com", sender_id=f"t-w-{i}", source=f"ip-w-{i}")
+    _fail(session, number="9100000", sender_id="t-w-new", source="ip-w-new")  # a clean source: one try
+    with pytest.raises(VerificationThrottled):
+        verify_order(session, number="9100001", email="a@example.com", sender_id="t-w-new2", source="ip-w-new")
+    demo = DEMO_ORDERS[0]
+    assert verify_order(session, number=demo["number"], email=demo["email"], sender_id="t-w-own", source="ip-w-own")
 
 
 def test_order_view_marks_late_parcels(session):
