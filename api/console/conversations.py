@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from api.console.ids import EventId
 from api.console.templating import render
 from api.deps import ConsoleForm, ConsoleSessionDep, StaffUser, TrackerDep
 from bot.assistant_domain import assistant_domain
@@ -212,7 +213,7 @@ def add_note(
 @router.post(PAGE + "/{sender_id}/messages/{event_id}/relabel", response_class=HTMLResponse)
 def relabel_message(
     request: Request, session: ConsoleSessionDep, staff: StaffUser, form: ConsoleForm, conn: TrackerDep,
-    sender_id: str, event_id: int,
+    sender_id: str, event_id: EventId,
 ) -> Response:
     return _act(
         request, session, conn, staff, sender_id, "relabelled",

@@ -18,6 +18,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from api.console.ids import AfterSeq, RowId
 from api.console.live_models import LiveHandoffOut, LiveMessagesOut, LiveQueueOut, handoff_state, message_out
 from api.deps import ConsoleForm, ConsoleSessionDep, HubDep, RasaDep, StaffUser
 from api.rasa_client import PAUSE, RESUME, RasaUnavailable, bot_event
@@ -99,8 +100,8 @@ def queue(session: ConsoleSessionDep, _staff: StaffUser) -> LiveQueueOut:
 
 @router.get("/{handoff_id}/messages", response_model=LiveMessagesOut)
 async def follow(
-    handoff_id: int, session: ConsoleSessionDep, _staff: StaffUser, hub: HubDep,
-    after: Annotated[int, Query(ge=0, description="Only messages with a larger seq")] = 0,
+    handoff_id: RowId, session: ConsoleSessionDep, _staff: StaffUser, hub: HubDep,
+    after: AfterSeq = 0,
     wait: Annotated[int, Query(ge=0, le=MAX_WAIT, description="Seconds to wait for news (long poll)")] = 0,
     state: Annotated[str | None, Query(max_length=120, description="The `state` last seen")] = None,
 ) -> LiveMessagesOut:
@@ -127,7 +128,7 @@ async def follow(
 
 @router.post("/{handoff_id}/take", response_model=LiveHandoffOut)
 async def take(
-    handoff_id: int, request: Request, session: ConsoleSessionDep, staff: StaffUser, rasa: RasaDep
+    handoff_id: RowId, request: Request, session: ConsoleSessionDep, staff: StaffUser, rasa: RasaDep
 ) -> LiveHandoffOut:
     """Join a waiting chat: the bot goes quiet and the visitor is told who joined."""
     live = await _db(session, lambda: take_handoff(session, handoff_id=handoff_id, agent_name=staff.name))
@@ -142,7 +143,7 @@ async def take(
 
 @router.post("/{handoff_id}/reply", response_model=LiveHandoffOut)
 async def reply(
-    handoff_id: int, request: Request, session: ConsoleSessionDep, staff: StaffUser, form: ConsoleForm,
+    handoff_id: RowId, request: Request, session: ConsoleSessionDep, staff: StaffUser, form: ConsoleForm,
     rasa: RasaDep,
 ) -> LiveHandoffOut:
     """Say something to the visitor, as the agent holding the chat."""
@@ -162,7 +163,7 @@ async def reply(
 
 @router.post("/{handoff_id}/typing", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
 async def typing(
-    handoff_id: int, request: Request, session: ConsoleSessionDep, staff: StaffUser, form: ConsoleForm
+    handoff_id: RowId, request: Request, session: ConsoleSessionDep, staff: StaffUser, form: ConsoleForm
 ) -> Response:
     """Show or hide "typing" in the visitor's widget while the holder writes."""
     live = await _db(session, lambda: ensure_holder(session, handoff_id=handoff_id, agent_name=staff.name))
@@ -172,7 +173,7 @@ async def typing(
 
 @router.post("/{handoff_id}/hand-back", response_model=LiveHandoffOut)
 async def give_back(
-    handoff_id: int, request: Request, session: ConsoleSessionDep, staff: StaffUser, rasa: RasaDep
+    handoff_id: RowId, request: Request, session: ConsoleSessionDep, staff: StaffUser, rasa: RasaDep
 ) -> LiveHandoffOut:
     """Leave the chat: the visitor is told, and the bot answers again. Admins may do it for an agent."""
     live = await _db(session, lambda: hand_back(session, handoff_id=handoff_id, agent_name=staff.name,
@@ -189,7 +190,7 @@ async def give_back(
 
 @router.post("/{handoff_id}/close", response_model=LiveHandoffOut)
 async def close(
-    handoff_id: int, request: Request, session: ConsoleSessionDep, _staff: StaffUser, rasa: RasaDep
+    handoff_id: RowId, request: Request, session: ConsoleSessionDep, _staff: StaffUser, rasa: RasaDep
 ) -> LiveHandoffOut:
     """Take a waiting request off the queue without joining (the bot was never paused for it)."""
     live = await _db(session, lambda: close_waiting(session, handoff_id=handoff_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from api.console.ids import row_id
 from api.console.live_api import REPLY_MAX_CHARS
 from api.console.live_models import LiveHandoffOut, LiveQueueOut, message_out
 from api.console.templating import render
@@ -24,9 +25,12 @@ def queue_page(request: Request, session: ConsoleSessionDep, staff: StaffUser) -
 
 
 @router.get("/console/live/{handoff_id}", response_class=HTMLResponse)
-def chat_page(request: Request, handoff_id: int, session: ConsoleSessionDep, staff: StaffUser) -> HTMLResponse:
+def chat_page(request: Request, handoff_id: str, session: ConsoleSessionDep, staff: StaffUser) -> HTMLResponse:
+    number = row_id(handoff_id)
     try:
-        live = get_live_handoff(session, handoff_id=handoff_id)
+        if number is None:
+            raise HandoffNotFound(0)
+        live = get_live_handoff(session, handoff_id=number)
     except HandoffNotFound:
         return render(request, "console/error.html", status_code=404, staff=staff, active="live",
                       title="Not found", message="there is no such handoff request")

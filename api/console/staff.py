@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from api.console.ids import RowId
 from api.console.templating import render
 from api.deps import AdminUser, ConsoleForm, ConsoleSessionDep
 from bot.staff import accounts
@@ -79,20 +80,20 @@ def _change(
 
 
 @router.post(PAGE + "/{staff_id}/deactivate", response_class=HTMLResponse)
-def deactivate_account(request: Request, session: ConsoleSessionDep, staff: AdminUser, staff_id: int) -> Response:
+def deactivate_account(request: Request, session: ConsoleSessionDep, staff: AdminUser, staff_id: RowId) -> Response:
     return _change(request, session, staff, "deactivated",
                    lambda: accounts.deactivate_staff(session, staff_id=staff_id, by_staff_id=staff.staff_id))
 
 
 @router.post(PAGE + "/{staff_id}/reactivate", response_class=HTMLResponse)
-def reactivate_account(request: Request, session: ConsoleSessionDep, staff: AdminUser, staff_id: int) -> Response:
+def reactivate_account(request: Request, session: ConsoleSessionDep, staff: AdminUser, staff_id: RowId) -> Response:
     return _change(request, session, staff, "reactivated",
                    lambda: accounts.reactivate_staff(session, staff_id=staff_id))
 
 
 @router.post(PAGE + "/{staff_id}/role", response_class=HTMLResponse)
 def change_role(
-    request: Request, session: ConsoleSessionDep, staff: AdminUser, form: ConsoleForm, staff_id: int
+    request: Request, session: ConsoleSessionDep, staff: AdminUser, form: ConsoleForm, staff_id: RowId
 ) -> Response:
     role = form.get("role", "")
     return _change(request, session, staff, "role",
