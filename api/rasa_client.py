@@ -24,6 +24,13 @@ def bot_event(text: str, *, sender: str, agent_name: str | None = None) -> dict[
     return {"event": "bot", "text": text, "metadata": metadata}
 
 
+def _failure(exc: httpx.HTTPError) -> str:
+    """What went wrong, without the request's URL (it holds the sender id and Rasa's token)."""
+    if isinstance(exc, httpx.HTTPStatusError):
+        return f"HTTP {exc.response.status_code}"
+    return type(exc).__name__
+
+
 class RasaUnavailable(Exception):
     """Rasa did not answer in time or at all."""
 
@@ -50,7 +57,7 @@ class RasaClient:
             response = await self._http.post(f"{self._rasa_url}/webhooks/{channel}/webhook", json=payload)
             response.raise_for_status()
         except (httpx.TransportError, httpx.HTTPStatusError) as exc:
-            logger.warning("Rasa unavailable: %r", exc)
+            logger.warning("Rasa unavailable: %s", _failure(exc))
             raise RasaUnavailable from exc
         body = response.json()
         return body if isinstance(body, list) else []
@@ -64,7 +71,7 @@ class RasaClient:
             response = await self._http.post(url, params=params, json=events)
             response.raise_for_status()
         except (httpx.TransportError, httpx.HTTPStatusError) as exc:
-            logger.warning("Rasa refused or missed appended events: %r", exc)
+            logger.warning("Rasa refused or missed appended events: %s", _failure(exc))
             raise RasaUnavailable from exc
 
     async def parse(self, text: str) -> dict[str, Any]:
@@ -74,7 +81,7 @@ class RasaClient:
                                              json={"text": text})
             response.raise_for_status()
         except (httpx.TransportError, httpx.HTTPStatusError) as exc:
-            logger.warning("Rasa could not parse a message: %r", exc)
+            logger.warning("Rasa could not parse a message: %s", _failure(exc))
             raise RasaUnavailable from exc
         body = response.json()
         return body if isinstance(body, dict) else {"text": text}
