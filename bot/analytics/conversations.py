@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection
 
 from bot.analytics.period import Period
-from bot.transcripts.store import events, has_events_table
+from bot.transcripts.store import events, has_events_table, valid_event_data
 
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTION = "action_fallback_suggest"
@@ -73,9 +73,10 @@ def _bucket(conn: Connection, column: ColumnElement) -> ColumnElement:
 
 def _data(conn: Connection):
     """The event's JSON ``data`` column, readable with JSON paths on either dialect."""
+    data = valid_event_data(conn)  # NULL where the row is not valid JSON: left out, never an error
     if conn.dialect.name == "postgresql":
-        return cast(events.c.data, JSONB)
-    return type_coerce(events.c.data, JSON)
+        return cast(data, JSONB)
+    return type_coerce(data, JSON)
 
 
 def conversations_per_day(conn: Connection, *, period: Period) -> list[DayCount]:

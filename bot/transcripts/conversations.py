@@ -16,7 +16,6 @@ Far beyond that, a summary table fed by Rasa's event broker would be the next st
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -24,7 +23,7 @@ from datetime import datetime, timezone
 from sqlalchemy import JSON, ColumnElement, and_, bindparam, case, cast, false, func, or_, select, type_coerce
 from sqlalchemy.engine import Connection
 
-from bot.transcripts.store import events, has_events_table
+from bot.transcripts.store import events, has_events_table, parse_event_data, valid_event_data
 
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTIONS = ("action_default_fallback",)
@@ -78,9 +77,11 @@ class ConversationPage:
 
 def _data(conn: Connection) -> ColumnElement:
     # PostgreSQL needs the text column cast to json; SQLite's JSON functions read text as it is.
+    # A row that is not valid JSON reads as NULL: no text, no confidence, never an error.
+    data = valid_event_data(conn)
     if conn.dialect.name == "postgresql":
-        return cast(events.c.data, JSON)
-    return type_coerce(events.c.data, JSON)
+        return cast(data, JSON)
+    return type_coerce(data, JSON)
 
 
 def _confidence(conn: Connection) -> ColumnElement:
@@ -169,10 +170,7 @@ def _intents_seen(conn: Connection, sender_ids: list[str]) -> dict[str, list[str
 
 
 def _visible_text(raw: str | None) -> str | None:
-    try:
-        data = json.loads(raw or "{}")
-    except ValueError:
-        return None
+    data = parse_event_data(raw)
     meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     text = meta.get("display") or data.get("text")
     return " ".join(str(text).split())[:SNIPPET_CHARS] if text else None

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Column, Engine, Float, Integer, MetaData, String, Table, Text, inspect, select
+from sqlalchemy import (
+    Column, ColumnElement, Engine, Float, Integer, MetaData, String, Table, Text, and_, case, func, inspect, or_, select,
+)
 from sqlalchemy.engine import Connection
 
 from bot.db import make_engine
@@ -27,6 +30,33 @@ events = Table(
     Column("action_name", String(255)),
     Column("data", Text),
 )
+
+
+# Rows written before the tracker store wrote strict JSON (or by a stock Rasa
+# store) may hold the bare tokens Infinity / -Infinity / NaN that Python's
+# json.dumps writes for floats that are not finite; SQLite's json_extract and
+# PostgreSQL's json casts raise on them. SQL reads JSON only through
+# `valid_event_data`, Python through `parse_event_data`, which reads those tokens (and
+# numbers too large for a float) as the strings the store now writes.
+_WS = r"[ \t\n\r]"
+_STRING = r'"(?:[^"\\\x01-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"'
+_NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
+# An object made only of JSON tokens: PostgreSQL 15 has no `IS JSON`, and this
+# tells a NaN inside a string from a bare one.
+JSON_OBJECT_TOKENS = rf"^{_WS}*\{{(?:{_WS}|{_STRING}|{_NUMBER}|true|false|null|[\[\]{{}}:,])*\}}{_WS}*$"
+
+
+def valid_event_data(conn: Connection) -> ColumnElement:
+    """SQL: ``events.data`` where JSON functions can read it, else NULL (a malformed row reads as no data)."""
+    data = events.c.data
+    if conn.dialect.name == "postgresql":
+        # What json.dumps writes is valid JSON but for its non-finite tokens: most rows pass the
+        # cheap test, the rest (and any NaN inside a string) get the token-by-token one.
+        plain = and_(data.like("{%}"), func.strpos(data, "Infinity") == 0, func.strpos(data, "NaN") == 0)
+        valid = or_(plain, data.regexp_match(JSON_OBJECT_TOKENS))
+    else:
+        valid = func.json_valid(data) == 1
+    return case((valid, data))
 
 
 @dataclass(frozen=True)
@@ -51,14 +81,29 @@ def has_events_table(conn: Connection) -> bool:
     return inspect(conn).has_table("events")
 
 
-def _row(row: Any) -> StoredEvent:
+def _non_finite(token: str) -> Any:
+    return token  # "Infinity", "-Infinity", "NaN": as the tracker store now writes them
+
+
+def _float(token: str) -> Any:
+    value = float(token)
+    return value if math.isfinite(value) else ("Infinity" if value > 0 else "-Infinity")  # 1e999
+
+
+def parse_event_data(raw: str | None) -> dict[str, Any]:
+    """An event's data as a dict of JSON values only (no inf/nan); {} when it cannot be read."""
     try:
-        data = json.loads(row.data or "{}")
-    except ValueError:
-        data = {}
+        data = json.loads(raw or "{}", parse_constant=_non_finite, parse_float=_float)
+    except (ValueError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _row(row: Any) -> StoredEvent:
+    data = parse_event_data(row.data)
     return StoredEvent(
         seq=row.id, sender_id=row.sender_id, type_name=row.type_name,
-        timestamp=row.timestamp or 0.0, data=data if isinstance(data, dict) else {},
+        timestamp=row.timestamp if row.timestamp and math.isfinite(row.timestamp) else 0.0, data=data,
     )
 
 
