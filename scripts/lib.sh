@@ -26,27 +26,63 @@ find_python310() {
   die "Python 3.10 is needed for Rasa 3.6 (install it, e.g. 'pyenv install 3.10')"
 }
 
-find_python311() {
-  local py
-  for py in python3.11 python3.12 python3 ; do
-    if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
-      command -v "$py"; return
-    fi
-  done
-  die "Python 3.11 or newer is needed for the service"
+# The gateway and the action server parse untrusted headers: their Python must
+# carry the fix for CVE-2024-7592 (quadratic cookie parsing), i.e. 3.13, or a
+# 3.12.6+ / 3.11.10+. Prefer 3.13 (python3.13, then pyenv), as find_python310 does.
+PATCHED_PYTHON='import sys; v = sys.version_info; assert v >= (3, 13) or (3, 12, 6) <= v[:3] < (3, 13) or (3, 11, 10) <= v[:3] < (3, 12)'
+
+python_path() {  # the real interpreter behind a name on PATH (pyenv shims included), if it runs and passes $2
+  command -v "$1" >/dev/null 2>&1 && "$1" -c "$2" 2>/dev/null && "$1" -c 'import sys; print(sys.executable)'
 }
 
+find_python_app() {
+  local py v
+  python_path python3.13 "$PATCHED_PYTHON" && return
+  if command -v pyenv >/dev/null 2>&1; then
+    v="$(pyenv versions --bare 2>/dev/null | grep -E '^3\.13(\.[0-9]+)?$' | sort -V | tail -n 1 || true)"
+    if [ -n "$v" ] && [ -x "$(pyenv root)/versions/$v/bin/python3.13" ]; then
+      echo "$(pyenv root)/versions/$v/bin/python3.13"; return
+    fi
+  fi
+  for py in python3.12 python3.11 python3; do
+    python_path "$py" "$PATCHED_PYTHON" && return
+  done
+  # An unpatched interpreter stalls on one crafted Cookie; the gateway's 431 header
+  # limit (api/header_limit.py) bounds that to a fraction of a second per request,
+  # which a flood still turns into an outage. Refuse unless explicitly allowed.
+  if [ "${SHOP_ALLOW_UNPATCHED_PYTHON:-}" = 1 ]; then
+    for py in python3.12 python3.11 python3; do
+      if python_path "$py" 'import sys; assert sys.version_info >= (3, 11)' >/dev/null; then
+        printf '\033[1;31mWARNING:\033[0m %s has the quadratic cookie parsing of CVE-2024-7592; only the header size limit guards the gateway. Install Python 3.13 (pyenv install 3.13).\n' "$("$py" -V)" >&2
+        python_path "$py" 'import sys; assert sys.version_info >= (3, 11)'; return
+      fi
+    done
+  fi
+  die "Python 3.13 (or 3.12.6+/3.11.10+) is needed for the service: install it, e.g. 'pyenv install 3.13' (SHOP_ALLOW_UNPATCHED_PYTHON=1 accepts an older 3.11/3.12 at your own risk)"
+}
+
+python_version() { "$1" -c 'import sys; print(".".join(map(str, sys.version_info[:3])))' 2>/dev/null || true; }
+
 # Create or refresh a virtual environment from its lock file; a stamp of the
-# lock's hash makes a second run free.
+# lock's hash makes a second run free. A venv built by another interpreter than
+# the one wanted (e.g. 3.11 before the move to 3.13) is rebuilt from scratch.
 ensure_venv() {
   local dir="$1" python="$2" lock="$3"
-  local want have=""
+  local want have="" built wanted
   want="$(sha256sum "$lock" | cut -d' ' -f1)"
+  wanted="$(python_version "$python")"
+  if [ -e "$dir" ]; then
+    built="$(python_version "$dir/bin/python")"
+    if [ "$built" != "$wanted" ]; then
+      log "rebuilding $dir with Python $wanted (it was built with Python ${built:-unknown})"
+      rm -rf "$dir"
+    fi
+  fi
   [ -f "$dir/.lock-sha256" ] && have="$(cat "$dir/.lock-sha256")"
   if [ -x "$dir/bin/python" ] && [ "$want" = "$have" ]; then
     return
   fi
-  log "installing $dir from $lock (first run only; Rasa takes a few minutes)"
+  log "installing $dir from $lock with Python $wanted (first run only; Rasa takes a few minutes)"
   [ -x "$dir/bin/python" ] || "$python" -m venv "$dir"
   "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.3.1"
   "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r "$lock"
@@ -55,7 +91,7 @@ ensure_venv() {
 
 setup_envs() {
   ensure_venv .venv-rasa "$(find_python310)" requirements/rasa.lock
-  ensure_venv .venv "$(find_python311)" requirements/app.lock
+  ensure_venv .venv "$(find_python_app)" requirements/app.lock
 }
 
 # spaCy's English word list for the NLU's unfamiliar-words gate (config.yml);
