@@ -10,12 +10,44 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.rasa_client import RasaUnavailable
+from api.schemas import ErrorResponse, InvalidRequest
 
 logger = logging.getLogger(__name__)
 
 RASA_DOWN_MESSAGE = (
     "Sorry, the assistant is not available right now. Please try again in a minute."
 )
+
+
+# What each error status means for this API; routes list theirs with ``error_responses(...)``,
+# so /openapi.json documents every answer a client can get (the shape is always ErrorResponse,
+# or InvalidRequest for a 422).
+_MEANINGS: dict[int, str] = {
+    400: "The body is not well-formed (not JSON, or not UTF-8).",
+    401: "Not authenticated: no (or an expired) staff session on the console, an unknown integration key on the chat API.",
+    403: "Not allowed: admins only, not the holder of the chat, or a missing or wrong CSRF token.",
+    404: "No such thing (or not yours to see).",
+    409: "It has changed meanwhile: reload and try again.",
+    413: "The body is over the size limit.",
+    422: "The values are not acceptable; `detail` says which and why.",
+    429: "Too many requests: wait `Retry-After` seconds.",
+    431: "A header, or all headers together, are over the size limit.",
+    503: "The assistant service is unreachable: try again in a moment.",
+}
+_RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}}
+# Every route may answer these (limits applied before the route is reached).
+ALWAYS = (413, 431)
+
+
+def error_responses(*codes: int) -> dict[int | str, dict]:
+    """The ``responses=`` of a route that may answer with these error statuses (and ALWAYS's)."""
+    documented: dict[int | str, dict] = {}
+    for code in sorted({*codes, *ALWAYS}):
+        entry: dict = {"model": InvalidRequest if code == 422 else ErrorResponse, "description": _MEANINGS[code]}
+        if code in (429, 503):
+            entry["headers"] = _RETRY_AFTER
+        documented[code] = entry
+    return documented
 
 
 def _field(loc: tuple) -> str:

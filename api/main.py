@@ -20,6 +20,7 @@ from api.locks import KeyedLocks
 from api.rasa_client import RasaClient
 from api.rate_limit import RateLimits
 from api.routes import chat, health, ratings, sessions, shop, widget
+from api.waiting import WaitingSlots
 from bot.settings import get_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -51,6 +52,7 @@ def create_app() -> FastAPI:
     app.state.hub = Hub()
     app.state.session_locks = KeyedLocks()
     app.state.limits = RateLimits(settings)
+    app.state.waiting = WaitingSlots(settings.max_waiting_per_source)
     app.add_middleware(BodySizeLimit)
     # The widget runs on the shop's own pages, another origin than the gateway's.
     origins = [o.strip() for o in settings.widget_origins.split(",") if o.strip()]

@@ -29,6 +29,8 @@ class RateLimits:
             "messages": parse_many(settings.rate_limit_messages),
             "sessions": parse_many(settings.rate_limit_sessions),
             "connections": parse_many(settings.rate_limit_connections),
+            "long_polls": parse_many(settings.rate_limit_long_polls),
+            "integration": parse_many(settings.rate_limit_integration),
         }
 
     def hit(self, name: str, key: str) -> None:

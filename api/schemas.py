@@ -13,10 +13,12 @@ MAX_MESSAGE_CHARS = 1000
 
 
 class ChatRequest(BaseModel):
-    sender_id: str = Field(
-        min_length=1, max_length=128, pattern=SENDER_ID_PATTERN,
-        description="Stable id of the visitor's conversation (letters, digits, _ . : @ -).",
-        examples=["visitor-3f9c2a"],
+    sender_id: str | None = Field(
+        default=None, min_length=1, max_length=64, pattern=SENDER_ID_PATTERN,
+        description="The conversation to continue: the `sender_id` an earlier answer gave. Omit it to start "
+                    "a new conversation. With an integration key (`Authorization: Bearer <key>`) it may be "
+                    "the integration's own id (letters, digits, _ . : @ -), kept apart from everyone else's.",
+        examples=[None],
     )
     message: str = Field(
         min_length=1, max_length=MAX_MESSAGE_CHARS,
@@ -38,7 +40,7 @@ class BotMessage(BaseModel):
 
 
 class ChatResponse(BaseModel):
-    sender_id: str
+    sender_id: str = Field(description="The conversation's id: send it back to continue the conversation.")
     messages: list[BotMessage]
     with_agent: bool = Field(
         default=False,
@@ -58,8 +60,22 @@ class HealthResponse(BaseModel):
 
 
 class ErrorResponse(BaseModel):
-    error: str
-    detail: Any = None
+    error: str = Field(description="What went wrong, in a few words.", examples=["unknown session"])
+    detail: Any = Field(default=None, description="More about it, when there is more to say.")
+
+
+class FieldProblem(BaseModel):
+    field: str = Field(description="Where: `message`, `query.wait`, `path.session_id`...", examples=["message"])
+    problem: str = Field(examples=["String should have at most 1000 characters"])
+
+
+class InvalidRequest(BaseModel):
+    """A 422: the request is well-formed but its values are not acceptable."""
+
+    error: str = Field(examples=["invalid request"])
+    detail: list[FieldProblem] | str | None = Field(
+        default=None, description="Each field that is wrong and why (or one sentence for the whole request).",
+    )
 
 
 # --- Widget sessions -------------------------------------------------------

@@ -3,6 +3,10 @@
 Why: the stock REST channel drops the request's ``metadata``, so a message's
 ``client_id`` (which makes a retried send idempotent) and the text a visitor
 saw on a button they clicked (``display``) would be lost from the transcript.
+It also keeps the ``source`` the gateway stamps on every message (a keyed digest
+of the visitor's network, see bot/sources.py), which the actions' verification
+throttles and the handoff queue count by. Visitors cannot set it: the gateway
+builds the metadata, and Rasa listens on loopback only.
 Listens on ``/webhooks/gateway/webhook``; the stock REST channel stays enabled.
 """
 
@@ -14,7 +18,7 @@ from rasa.core.channels.rest import RestInput
 from sanic.request import Request
 
 # Only these keys are kept: the gateway sets them, nothing else should.
-ALLOWED_KEYS = ("client_id", "display")
+ALLOWED_KEYS = ("client_id", "display", "source")
 
 
 class GatewayInput(RestInput):

@@ -1,29 +1,26 @@
-"""Visitor chat: forwards a message to Rasa and returns the bot's answers."""
+"""Visitor chat over plain HTTP: one message in, the bot's answers out.
+
+The server issues the conversation ids (signed, like the widget's session ids):
+a caller starts a conversation by leaving ``sender_id`` out and continues it with
+the id it got back, so it can never continue a conversation it did not start. A
+back-end integration with a key may use its own ids, inside a namespace of its own.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
-from sqlalchemy.exc import SQLAlchemyError
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, HTTPException, Request, status
 
-from api.deps import RasaDep
-from api.schemas import BotMessage, ChatRequest, ChatResponse, ErrorResponse
-from bot.db import session_scope
-from bot.handoff_sessions import is_held_by_agent
+from api.callers import integration_name, integration_source, limit, request_source
+from api.deps import LimitsDep, RasaDep, SettingsDep
+from api.relay import EmptyText, deliver, prepare, silence_notice
+from api.errors import error_responses
+from api.schemas import BotMessage, ChatRequest, ChatResponse
+from bot.settings import Settings
+from bot.visitor_sessions import is_session_id, new_session_id
 
 router = APIRouter(prefix="/api", tags=["chat"])
 
-LOOKUP_UNAVAILABLE = "Sorry, I can't look that up right now. Please try again in a few minutes."
-SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Could you say that again?"
-
-
-def held_by_agent(sender_id: str) -> bool:
-    """True while an agent holds the conversation, so Rasa's silence is on purpose."""
-    try:
-        with session_scope() as session:
-            return is_held_by_agent(session, sender_id=sender_id)
-    except SQLAlchemyError:
-        return False  # shop DB down: the visitor gets the "can't look that up" notice
+UNKNOWN_CONVERSATION = "unknown conversation: leave sender_id out to start one, then send back the id you get"
 
 
 def _to_message(raw: dict) -> BotMessage:
@@ -48,26 +45,54 @@ def _merge_payloads(messages: list[BotMessage]) -> list[BotMessage]:
     return merged
 
 
+def _conversation(request: Request, body: ChatRequest, settings: Settings, limits) -> tuple[str, str, str]:
+    """(id the caller uses, Rasa sender id, source) for this request, counted against the limits."""
+    name = integration_name(request, settings)
+    if name is not None:
+        source = integration_source(name)
+        limit(limits, "integration", name)
+        own = body.sender_id or new_session_id(secret_key=settings.secret_key)
+        return own, f"{name}:{own}", source
+    source = request_source(request)
+    if body.sender_id is None:
+        limit(limits, "sessions", source)
+        new = new_session_id(secret_key=settings.secret_key)
+        return new, new, source
+    if not is_session_id(body.sender_id, secret_key=settings.secret_key):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, UNKNOWN_CONVERSATION)
+    return body.sender_id, body.sender_id, source
+
+
 @router.post(
     "/chat",
     response_model=ChatResponse,
-    responses={413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+    responses=error_responses(401, 404, 413, 422, 429, 503),
     summary="Send a visitor message and get the bot's replies",
 )
-async def chat(body: ChatRequest, rasa: RasaDep) -> ChatResponse:
+async def chat(body: ChatRequest, request: Request, rasa: RasaDep, settings: SettingsDep,
+               limits: LimitsDep) -> ChatResponse:
     text = body.message.strip()
     if not text:
-        raise HTTPException(status_code=422, detail="message is empty")
-    if await run_in_threadpool(held_by_agent, body.sender_id):
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "message is empty")
+    own_id, sender_id, source = _conversation(request, body, settings, limits)
+    limit(limits, "messages", sender_id)
+    if not source.startswith("key-"):
+        limit(limits, "messages", source)
+    async with request.app.state.session_locks.hold(sender_id):
+        try:
+            message = await prepare(text, sender_id=sender_id, source=source)
+        except EmptyText as exc:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from exc
+        if message.notice:
+            return ChatResponse(sender_id=own_id, messages=[BotMessage(text=message.notice)])
+        raw, with_agent = await deliver(rasa, sender_id=sender_id, message=message)
+    if with_agent:
         # Stored for the agent who holds the chat, never answered by the bot.
-        await rasa.store_visitor_message(sender_id=body.sender_id, text=text)
-        return ChatResponse(sender_id=body.sender_id, messages=[], with_agent=True)
-    raw = await rasa.send(sender_id=body.sender_id, text=text)
+        return ChatResponse(sender_id=own_id, messages=[], with_agent=True)
     messages = _merge_payloads([_to_message(m) for m in raw])
     if not messages:
-        if await run_in_threadpool(held_by_agent, body.sender_id):  # taken while the message was on its way
-            return ChatResponse(sender_id=body.sender_id, messages=[], with_agent=True)
-        # Rasa answers nothing when a custom action failed (action server or DB down).
-        ok, _ = await rasa.action_server_health()
-        messages = [BotMessage(text=LOOKUP_UNAVAILABLE if not ok else SOMETHING_WENT_WRONG)]
-    return ChatResponse(sender_id=body.sender_id, messages=messages)
+        notice = await silence_notice(rasa, sender_id=sender_id)
+        if notice is None:  # taken by an agent while the message was on its way
+            return ChatResponse(sender_id=own_id, messages=[], with_agent=True)
+        messages = [BotMessage(text=notice)]
+    return ChatResponse(sender_id=own_id, messages=messages)

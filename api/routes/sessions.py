@@ -8,15 +8,19 @@ connection after a drop without losing or repeating a message.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, WebSocketDisconnect, status
 from starlette.concurrency import run_in_threadpool
 
+from api.callers import limit, request_source
 from api.deps import HubDep, LimitsDep, RasaDep, SettingsDep
+from api.errors import error_responses
 from api.rate_limit import RateLimited
-from api.routes.chat import LOOKUP_UNAVAILABLE, SOMETHING_WENT_WRONG, held_by_agent
-from api.schemas import ChatMessageOut, ErrorResponse, MessagesResponse, SendMessageRequest, SessionCreated
+from api.relay import EmptyText, deliver, prepare, silence_notice
+from api.waiting import TooManyWaiting
+from api.schemas import ChatMessageOut, MessagesResponse, SendMessageRequest, SessionCreated
 from bot.settings import get_settings
 from bot.transcripts.chat import ChatMessage, chat_messages, find_by_client_id
 from bot.transcripts.store import get_tracker_engine, last_seq
@@ -30,6 +34,8 @@ RECHECK_SECONDS = 5.0
 MAX_WAIT = 25
 WS_UNKNOWN_SESSION = 4404
 WS_RATE_LIMITED = 4429
+WS_TOO_MANY = 4430
+MAX_SEQ = 2**62  # seqs are row ids; a larger "after" would overflow the database's integers
 
 SessionId = Annotated[str, "a session id issued by POST /api/sessions"]
 
@@ -66,40 +72,40 @@ def _check(session_id: str, secret_key: str) -> None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "unknown session")
 
 
-def _limit(limits, name: str, key: str) -> None:
-    try:
-        limits.hit(name, key)
-    except RateLimited as exc:
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS, "too many requests, please slow down",
-            headers={"Retry-After": str(exc.retry_after)},
-        ) from exc
-
-
-def _client_ip(request: Request | WebSocket) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 def _response(messages: list[ChatMessage], after: int) -> MessagesResponse:
     seqs = [m.seq for m in messages if m.seq is not None]
     return MessagesResponse(messages=[_out(m) for m in messages], last_seq=max([after, *seqs]))
 
 
-@router.post("", status_code=201, response_model=SessionCreated, responses={429: {"model": ErrorResponse}},
+@router.post("", status_code=201, response_model=SessionCreated, responses=error_responses(429),
              summary="Start a visitor conversation")
 async def create_session(request: Request, settings: SettingsDep, limits: LimitsDep) -> SessionCreated:
-    _limit(limits, "sessions", _client_ip(request))
+    limit(limits, "sessions", request_source(request))
     return SessionCreated(session_id=new_session_id(secret_key=settings.secret_key))
 
 
-@router.get("/{session_id}/messages", response_model=MessagesResponse, responses={404: {"model": ErrorResponse}},
+@router.get("/{session_id}/messages", response_model=MessagesResponse, responses=error_responses(404, 422, 429),
             summary="The conversation's messages after a seq (optionally waiting for new ones)")
 async def list_messages(
-    session_id: SessionId, settings: SettingsDep, hub: HubDep,
-    after: Annotated[int, Query(ge=0, description="Only messages with a larger seq")] = 0,
+    session_id: SessionId, request: Request, settings: SettingsDep, hub: HubDep, limits: LimitsDep,
+    after: Annotated[int, Query(ge=0, le=MAX_SEQ, description="Only messages with a larger seq")] = 0,
     wait: Annotated[int, Query(ge=0, le=MAX_WAIT, description="Seconds to wait for a new message (long poll)")] = 0,
 ) -> MessagesResponse:
     _check(session_id, settings.secret_key)
+    if not wait:
+        return _response(await run_in_threadpool(_read, session_id, after), after)
+    # A long poll holds a connection: counted per source, and only so many wait at once.
+    source = request_source(request)
+    limit(limits, "long_polls", source)
+    try:
+        with request.app.state.waiting.hold(source):
+            return await _wait_for_messages(session_id, hub, after, wait)
+    except TooManyWaiting as exc:
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many open connections, please slow down",
+                            headers={"Retry-After": str(MAX_WAIT)}) from exc
+
+
+async def _wait_for_messages(session_id: str, hub, after: int, wait: int) -> MessagesResponse:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     with hub.subscribe(session_id) as frames:
@@ -116,8 +122,7 @@ async def list_messages(
 
 @router.post(
     "/{session_id}/messages", response_model=MessagesResponse,
-    responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 429: {"model": ErrorResponse},
-               503: {"model": ErrorResponse}},
+    responses=error_responses(400, 404, 422, 429, 503),
     summary="Send a visitor message; get it back as stored, with the bot's replies",
 )
 async def send_message(
@@ -128,35 +133,34 @@ async def send_message(
     text = body.text.strip()
     if not text:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "message is empty")
+    source = request_source(request)
     async with request.app.state.session_locks.hold(session_id):
         if body.client_id:
             already = await run_in_threadpool(_read_sent, session_id, body.client_id)
             if already is not None:
                 return _response(already, 0)
-        _limit(limits, "messages", session_id)
-        _limit(limits, "messages", _client_ip(request))
-        before = await run_in_threadpool(_last_seq, session_id)
-        metadata = {k: v for k, v in (("client_id", body.client_id), ("display", body.display)) if v}
-        if await run_in_threadpool(held_by_agent, session_id):
-            # An agent holds the chat: stored for them, never answered by the bot.
-            await rasa.store_visitor_message(sender_id=session_id, text=text, metadata=metadata, channel="gateway")
-            messages = await run_in_threadpool(_read, session_id, before)
-            hub.wake(session_id)
-            return _response(messages, before)
-        hub.publish(session_id, {"type": "typing", "from": "bot", "on": True})
+        limit(limits, "messages", session_id)
+        limit(limits, "messages", source)
         try:
-            raw = await rasa.send(sender_id=session_id, text=text, metadata=metadata, channel="gateway")
-        finally:
-            hub.publish(session_id, {"type": "typing", "from": "bot", "on": False})
+            message = await prepare(text, sender_id=session_id, source=source, client_id=body.client_id,
+                                    display=body.display)
+        except EmptyText as exc:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from exc
+        before = await run_in_threadpool(_last_seq, session_id)
+        if message.notice:
+            notice = ChatMessage(seq=None, sender="system", text=message.notice, timestamp=time.time())
+            return _response([notice], before)
+        raw, with_agent = await deliver(
+            rasa, sender_id=session_id, message=message,
+            typing=lambda on: hub.publish(session_id, {"type": "typing", "from": "bot", "on": on}),
+        )
         messages = await run_in_threadpool(_read, session_id, before)
         hub.wake(session_id)
-    if not raw and not any(m.sender != "visitor" for m in messages):
-        if await run_in_threadpool(held_by_agent, session_id):
-            return _response(messages, before)  # taken while this message was on its way: Rasa is paused
-        # Rasa answers nothing when a custom action failed (action server or DB down).
-        ok, _ = await rasa.action_server_health()
-        notice = LOOKUP_UNAVAILABLE if not ok else SOMETHING_WENT_WRONG
-        messages.append(ChatMessage(seq=None, sender="bot", text=notice, timestamp=messages[-1].timestamp if messages else 0.0))
+    if not with_agent and not raw and not any(m.sender != "visitor" for m in messages):
+        notice = await silence_notice(rasa, sender_id=session_id)
+        if notice is not None:
+            messages.append(ChatMessage(seq=None, sender="bot", text=notice,
+                                        timestamp=messages[-1].timestamp if messages else time.time()))
     return _response(messages, before)
 
 
@@ -181,13 +185,21 @@ async def follow(websocket: WebSocket, session_id: str, after: int = 0) -> None:
     if not is_session_id(session_id, secret_key=settings.secret_key):
         await websocket.close(code=WS_UNKNOWN_SESSION, reason="unknown session")
         return
+    source = request_source(websocket)
     try:
-        websocket.app.state.limits.hit("connections", _client_ip(websocket))
+        websocket.app.state.limits.hit("connections", source)
     except RateLimited:
         await websocket.close(code=WS_RATE_LIMITED, reason="too many connections")
         return
+    try:
+        with websocket.app.state.waiting.hold(source):
+            await _push(websocket, session_id, min(max(after, 0), MAX_SEQ))
+    except TooManyWaiting:
+        await websocket.close(code=WS_TOO_MANY, reason="too many open connections")
+
+
+async def _push(websocket: WebSocket, session_id: str, last: int) -> None:
     hub = websocket.app.state.hub
-    last = max(after, 0)
     with hub.subscribe(session_id) as frames:
         receiver = asyncio.create_task(_receive(websocket, frames))
         try:

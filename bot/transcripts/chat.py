@@ -7,10 +7,16 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from bot.transcripts.store import StoredEvent, events_after
+from bot.transcripts.store import StoredEvent, events_after, latest_events
 
 # Event types that make up the visible conversation.
 CHAT_EVENT_TYPES = ("user", "bot")
+# Messages per read: a client that is further behind reads again from the last seq it got.
+PAGE_EVENTS = 500
+# Bot messages looked back at for the titles of buttons clicked on a page's first messages.
+TITLE_LOOKBACK = 50
+# A retried send is looked for among the conversation's newest visitor messages.
+RETRY_LOOKBACK = 200
 _CARD_KEYS = ("id", "name", "brand", "price", "stock", "in_stock", "url", "image")
 # Responses after which the conversation is over (the widget then asks for a rating).
 ENDING_RESPONSES = frozenset({"utter_goodbye"})
@@ -79,10 +85,13 @@ def _visitor_text(event: StoredEvent, buttons_shown: dict[str, str]) -> str | No
     return text
 
 
-def to_messages(events: list[StoredEvent]) -> list[ChatMessage]:
-    """Turn stored user/bot events into the messages a visitor saw."""
+def to_messages(events: list[StoredEvent], *, titles: dict[str, str] | None = None) -> list[ChatMessage]:
+    """Turn stored user/bot events into the messages a visitor saw.
+
+    ``titles`` maps payloads of buttons shown before ``events`` to their titles.
+    """
     messages: list[ChatMessage] = []
-    buttons_shown: dict[str, str] = {}
+    buttons_shown: dict[str, str] = dict(titles or {})
     for event in events:
         if event.type_name == "bot":
             message = _bot_message(event)
@@ -102,18 +111,41 @@ def to_messages(events: list[StoredEvent]) -> list[ChatMessage]:
     return messages
 
 
-def chat_messages(conn: Connection, *, sender_id: str, after: int = 0) -> list[ChatMessage]:
-    """The conversation's messages with ``seq > after``, oldest first."""
-    # Button titles come from earlier bot messages, so read from the start when
-    # resuming; conversations are short enough (the tracker keeps one per visitor).
-    events = events_after(conn, sender_id=sender_id, after=0, types=CHAT_EVENT_TYPES)
-    return [m for m in to_messages(events) if m.seq is not None and m.seq > after]
+def _bare_payloads(events: list[StoredEvent]) -> bool:
+    """Does a visitor message among ``events`` show as a payload whose title came earlier?"""
+    for event in events:
+        meta = event.data.get("metadata")
+        if event.type_name == "user" and str(event.data.get("text") or "").startswith("/") \
+                and not (isinstance(meta, dict) and meta.get("display")):
+            return True
+    return False
+
+
+def _titles_before(conn: Connection, *, sender_id: str, seq: int) -> dict[str, str]:
+    titles: dict[str, str] = {}
+    for event in reversed(latest_events(conn, sender_id=sender_id, types=("bot",), limit=TITLE_LOOKBACK, before=seq)):
+        message = _bot_message(event)
+        if message:
+            titles.update({b["payload"]: b["title"] for b in message.buttons})
+    return titles
+
+
+def chat_messages(conn: Connection, *, sender_id: str, after: int = 0, limit: int = PAGE_EVENTS) -> list[ChatMessage]:
+    """The conversation's messages with ``seq > after``, oldest first, from at most ``limit`` events.
+
+    A long conversation is read a page at a time: the caller asks again after the
+    last seq it got, so it never re-reads from the start nor stops at a cap.
+    """
+    events = events_after(conn, sender_id=sender_id, after=after, types=CHAT_EVENT_TYPES, limit=limit)
+    titles = _titles_before(conn, sender_id=sender_id, seq=events[0].seq) if _bare_payloads(events) else {}
+    return [m for m in to_messages(events, titles=titles) if m.seq is not None]
 
 
 def find_by_client_id(conn: Connection, *, sender_id: str, client_id: str) -> ChatMessage | None:
-    """The visitor message sent with ``client_id``, if it was stored already."""
-    events = events_after(conn, sender_id=sender_id, types=("user",))
-    for message in reversed(to_messages(events)):
-        if message.client_id == client_id:
-            return message
+    """The visitor message sent with ``client_id``, if it was stored already (among the newest ones)."""
+    for event in latest_events(conn, sender_id=sender_id, types=("user",), limit=RETRY_LOOKBACK):
+        meta = event.data.get("metadata")
+        if isinstance(meta, dict) and meta.get("client_id") == client_id:
+            return ChatMessage(seq=event.seq, sender="visitor", text=event.data.get("text"),
+                               timestamp=event.timestamp, client_id=client_id)
     return None

@@ -125,3 +125,16 @@ def last_seq(conn: Connection, *, sender_id: str) -> int:
         return 0
     stmt = select(events.c.id).where(events.c.sender_id == sender_id).order_by(events.c.id.desc()).limit(1)
     return conn.execute(stmt).scalar() or 0
+
+
+def latest_events(
+    conn: Connection, *, sender_id: str, types: tuple[str, ...], limit: int, before: int | None = None
+) -> list[StoredEvent]:
+    """The conversation's newest ``limit`` events of ``types`` (with ``seq < before``), newest first."""
+    if not has_events_table(conn):
+        return []
+    stmt = select(events).where(events.c.sender_id == sender_id, events.c.type_name.in_(types))
+    if before is not None:
+        stmt = stmt.where(events.c.id < before)
+    stmt = stmt.order_by(events.c.id.desc()).limit(limit)
+    return [_row(r) for r in conn.execute(stmt)]

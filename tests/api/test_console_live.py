@@ -13,7 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import delete, insert
 
-from api.routes.chat import LOOKUP_UNAVAILABLE
+from api.relay import LOOKUP_UNAVAILABLE
 from bot.db import session_scope
 from bot.handoff import request_handoff
 from bot.handoff_sessions import get_live_handoff
@@ -22,49 +22,9 @@ from bot.seed import DEMO_ORDERS
 from bot.settings import get_settings
 from bot.transcripts.store import events, get_tracker_engine, metadata
 from tests.api.console_helpers import logged_in as _logged_in
+from tests.api.fake_rasa import FakeRasa
 
 LATE_ORDER = DEMO_ORDERS[3]  # 100004: shipped with UPS and late
-
-
-class FakeRasa:
-    """Rasa's tracker-events API and the gateway channel, storing events like Rasa's SQL tracker store."""
-
-    def __init__(self) -> None:
-        self.appended: list[tuple[str, list[dict]]] = []
-        self.down = False
-        self.answer: list[dict] = []  # what the bot says to a visitor message ([] = paused or failed)
-
-    def _store(self, sender_id: str, event: dict) -> None:
-        with get_tracker_engine().begin() as conn:
-            conn.execute(insert(events).values(
-                sender_id=sender_id, type_name=event["event"], timestamp=time.time(),
-                action_name=event.get("name"), data=json.dumps(event),
-            ))
-
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        if self.down:
-            raise httpx.ConnectError("connection refused", request=request)
-        path = request.url.path
-        if path.endswith("/tracker/events"):
-            assert request.url.params["token"] == get_settings().rasa_token
-            assert request.url.params["include_events"] == "NONE"
-            sender_id = unquote(path.split("/")[2])
-            sent = json.loads(request.content)
-            self.appended.append((sender_id, sent))
-            for event in sent:
-                self._store(sender_id, event)
-            return httpx.Response(200, json={})
-        if path == "/model/parse":
-            text = json.loads(request.content)["text"]
-            return httpx.Response(200, json={"text": text, "intent": {"name": "thank", "confidence": 0.99},
-                                             "entities": []})
-        if path == "/webhooks/gateway/webhook":
-            body = json.loads(request.content)
-            self._store(body["sender"], {"event": "user", "text": body["message"], "metadata": body["metadata"]})
-            for answer in self.answer:
-                self._store(body["sender"], {"event": "bot", "text": answer["text"], "metadata": {}})
-            return httpx.Response(200, json=self.answer)
-        return httpx.Response(503)  # health probes: the action server is "down"
 
 
 @pytest.fixture
@@ -183,8 +143,9 @@ def test_take_reply_and_hand_back_reach_the_visitors_chat(app_client, staff, vis
     assert sent.status_code == 200
     assert [(m["from"], m["text"]) for m in sent.json()["messages"]] == [("visitor", "thanks!")]
     stored = fake.appended[-1]
-    assert stored[0] == sid and [(e["event"], e["text"], e["metadata"], e["parse_data"]["intent"]["name"])
-                                 for e in stored[1]] == [("user", "thanks!", {"client_id": "c-1"}, "thank")]
+    assert stored[0] == sid and [(e["event"], e["text"], e["metadata"]["client_id"], e["parse_data"]["intent"]["name"])
+                                 for e in stored[1]] == [("user", "thanks!", "c-1", "thank")]
+    assert stored[1][0]["metadata"]["source"].startswith("ip-")  # the gateway's stamp, for the throttles
     again_sent = app_client.post(f"/api/sessions/{sid}/messages", json={"text": "thanks!", "client_id": "c-1"})
     assert again_sent.json()["messages"] == sent.json()["messages"] and fake.appended[-1] is stored  # a retry
 
