@@ -9,10 +9,11 @@ from datetime import datetime, timezone
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.console.conversations import PAGE, conversation_url
+from api.console.conversations import PAGE, SenderOf, conversation_url, not_found
 from api.console.templating import render
 from api.deps import AdminUser, ConsoleForm, ConsoleSessionDep, StaffUser, TrackerDep
 from bot.assistant_domain import assistant_domain
+from bot.conversation_refs import conversation_ref
 from bot.review.erasure import conversation_record, erase_conversation, erasure_preview, recent_deletions
 from bot.review.errors import ConversationNotFound
 from bot.review.exports import conversation_story_yaml, corrections_yaml
@@ -29,12 +30,11 @@ def _attachment(body: str, filename: str, media_type: str) -> Response:
 
 
 def _file_part(sender_id: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]", "_", sender_id)[:40] or "conversation"
+    """The conversation's part of a download's file name: its ref, never the sender id."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", conversation_ref(sender_id))[:40] or "conversation"
 
 
-def _not_found(request: Request, staff: object) -> HTMLResponse:
-    return render(request, "console/error.html", status_code=404, staff=staff, title="Not found",
-                  message="there is no conversation with this id (it may have been deleted)")
+_not_found = not_found
 
 
 @router.get("/console/corrections/nlu.yml")
@@ -45,9 +45,9 @@ def all_corrections_yaml(session: ConsoleSessionDep, staff: StaffUser) -> Respon
     return _attachment(body, f"nlu_corrections_{stamp}.yml", YAML_TYPE)
 
 
-@router.get(PAGE + "/{sender_id}/nlu.yml")
+@router.get(PAGE + "/{ref}/nlu.yml")
 def conversation_corrections_yaml(
-    request: Request, session: ConsoleSessionDep, staff: StaffUser, conn: TrackerDep, sender_id: str
+    request: Request, session: ConsoleSessionDep, staff: StaffUser, conn: TrackerDep, sender_id: SenderOf
 ) -> Response:
     if not conversation_exists(conn, sender_id=sender_id):
         return _not_found(request, staff)
@@ -55,9 +55,9 @@ def conversation_corrections_yaml(
     return _attachment(body, f"nlu_{_file_part(sender_id)}.yml", YAML_TYPE)
 
 
-@router.get(PAGE + "/{sender_id}/story.yml")
+@router.get(PAGE + "/{ref}/story.yml")
 def conversation_story(
-    request: Request, session: ConsoleSessionDep, staff: StaffUser, conn: TrackerDep, sender_id: str
+    request: Request, session: ConsoleSessionDep, staff: StaffUser, conn: TrackerDep, sender_id: SenderOf
 ) -> Response:
     try:
         body = conversation_story_yaml(session, conn, sender_id=sender_id, stand_ins=not staff.is_admin,
@@ -67,9 +67,9 @@ def conversation_story(
     return _attachment(body, f"story_{_file_part(sender_id)}.yml", YAML_TYPE)
 
 
-@router.get(PAGE + "/{sender_id}/data.json")
+@router.get(PAGE + "/{ref}/data.json")
 def personal_data_export(
-    request: Request, session: ConsoleSessionDep, staff: AdminUser, conn: TrackerDep, sender_id: str
+    request: Request, session: ConsoleSessionDep, staff: AdminUser, conn: TrackerDep, sender_id: SenderOf
 ) -> Response:
     """Everything stored for the conversation id (a data subject's access request)."""
     record = conversation_record(session, conn, sender_id=sender_id)
@@ -79,26 +79,26 @@ def personal_data_export(
     return _attachment(body, f"conversation_{_file_part(sender_id)}.json", "application/json")
 
 
-@router.get(PAGE + "/{sender_id}/delete", response_class=HTMLResponse)
+@router.get(PAGE + "/{ref}/delete", response_class=HTMLResponse)
 def confirm_delete(
-    request: Request, session: ConsoleSessionDep, staff: AdminUser, conn: TrackerDep, sender_id: str
+    request: Request, session: ConsoleSessionDep, staff: AdminUser, conn: TrackerDep, sender_id: SenderOf
 ) -> HTMLResponse:
     preview = erasure_preview(session, conn, sender_id=sender_id)
     if not preview.events and not preview.review_rows and not preview.other_rows:
         return _not_found(request, staff)
     return render(request, "console/conversation_delete.html", staff=staff, active="conversations",
-                  preview=preview, base_url=conversation_url(sender_id), error=None)
+                  preview=preview, base_url=conversation_url(preview.ref), error=None)
 
 
-@router.post(PAGE + "/{sender_id}/delete", response_class=HTMLResponse)
+@router.post(PAGE + "/{ref}/delete", response_class=HTMLResponse)
 def delete_conversation(
     request: Request, session: ConsoleSessionDep, staff: AdminUser, form: ConsoleForm, conn: TrackerDep,
-    sender_id: str,
+    sender_id: SenderOf,
 ) -> Response:
     preview = erasure_preview(session, conn, sender_id=sender_id)
     if form.get("confirm") != "yes":
         return render(request, "console/conversation_delete.html", status_code=400, staff=staff,
-                      active="conversations", preview=preview, base_url=conversation_url(sender_id),
+                      active="conversations", preview=preview, base_url=conversation_url(preview.ref),
                       error="Tick the box to confirm that everything about this conversation is deleted for good.")
     if not preview.events and not preview.review_rows and not preview.other_rows:
         return _not_found(request, staff)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 from datetime import date
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from api.console.ids import EventId
 from api.console.templating import render
 from api.deps import ConsoleForm, ConsoleSessionDep, StaffUser, TrackerDep
 from bot.assistant_domain import assistant_domain
+from bot.conversation_refs import conversation_ref, resolve_ref
 from bot.review import reviews
 from bot.review.conversation import conversation_detail, relabel
 from bot.review.errors import ConversationNotFound, InvalidReviewInput, MessageNotFound, ReviewError
@@ -40,8 +42,18 @@ NOTICES = {
 _YES_NO = {"yes": True, "no": False}
 
 
-def conversation_url(sender_id: str) -> str:
-    return f"{PAGE}/{quote(sender_id, safe='')}"
+def conversation_url(ref: str) -> str:
+    """A conversation's console URL, by its ref (bot/conversation_refs.py), never by its sender id."""
+    return f"{PAGE}/{quote(ref, safe='')}"
+
+
+def _conversation(ref: str, session: ConsoleSessionDep, _staff: StaffUser) -> str:
+    """The sender id behind the URL's ref (after the login check); ``UnknownRef`` becomes a 404."""
+    return resolve_ref(session, ref=ref)
+
+
+# The {ref} of a console URL, resolved to the sender id the services work with.
+SenderOf = Annotated[str, Depends(_conversation)]
 
 
 def _zone() -> ZoneInfo:
@@ -130,19 +142,23 @@ def _detail_page(
     try:
         detail = conversation_detail(session, conn, sender_id=sender_id, masked=not staff.is_admin)
     except ConversationNotFound:
-        return render(request, "console/error.html", status_code=404, staff=staff, title="Not found",
-                      message="there is no conversation with this id (it may have been deleted)")
+        return not_found(request, staff)
     return render(
         request, "console/conversation.html", status_code=status_code, staff=staff, active="conversations",
-        detail=detail, sender_id=sender_id, base_url=conversation_url(sender_id), error=error, notice=notice,
+        detail=detail, ref=detail.ref, base_url=conversation_url(detail.ref), error=error, notice=notice,
         error_event=error_event, intents=assistant_domain().trainable_intents, entities=assistant_domain().entities,
         all_tags=reviews.all_tags(session),
     )
 
 
-@router.get(PAGE + "/{sender_id}", response_class=HTMLResponse)
+def not_found(request: Request, staff: object) -> HTMLResponse:
+    return render(request, "console/error.html", status_code=404, staff=staff, title="Not found",
+                  message="there is no conversation with this reference (it may have been deleted)")
+
+
+@router.get(PAGE + "/{ref}", response_class=HTMLResponse)
 def conversation_page(
-    request: Request, session: ConsoleSessionDep, staff: StaffUser, conn: TrackerDep, sender_id: str,
+    request: Request, session: ConsoleSessionDep, staff: StaffUser, conn: TrackerDep, sender_id: SenderOf,
     done: str | None = None,
 ) -> HTMLResponse:
     return _detail_page(request, session, conn, staff, sender_id, notice=NOTICES.get(done or ""))
@@ -153,8 +169,7 @@ def _act(
     change: Callable[[], object], *, anchor: str = "review", event_id: int | None = None,
 ) -> Response:
     if not conversation_exists(conn, sender_id=sender_id):
-        return render(request, "console/error.html", status_code=404, staff=staff, title="Not found",
-                      message="there is no conversation with this id (it may have been deleted)")
+        return not_found(request, staff)
     try:
         # A savepoint: a refused change leaves nothing half-done in the request's transaction.
         with session.begin_nested():
@@ -164,7 +179,7 @@ def _act(
     except ReviewError as exc:
         return _detail_page(request, session, conn, staff, sender_id, status_code=400, error=_sentence(exc),
                             error_event=event_id)
-    return RedirectResponse(f"{conversation_url(sender_id)}?done={code}#{anchor}", status_code=303)
+    return RedirectResponse(f"{conversation_url(conversation_ref(sender_id))}?done={code}#{anchor}", status_code=303)
 
 
 def _sentence(exc: Exception) -> str:
@@ -172,48 +187,48 @@ def _sentence(exc: Exception) -> str:
     return message[0].upper() + message[1:] + "." if message else "That did not work."
 
 
-@router.post(PAGE + "/{sender_id}/reviewed", response_class=HTMLResponse)
+@router.post(PAGE + "/{ref}/reviewed", response_class=HTMLResponse)
 def mark_reviewed(
     request: Request, session: ConsoleSessionDep, staff: StaffUser, form: ConsoleForm, conn: TrackerDep,
-    sender_id: str,
+    sender_id: SenderOf,
 ) -> Response:
     reviewed = form.get("reviewed", "1") != "0"
     return _act(request, session, conn, staff, sender_id, "reviewed" if reviewed else "unreviewed",
                 lambda: reviews.set_reviewed(session, sender_id=sender_id, reviewed=reviewed, by=staff.name))
 
 
-@router.post(PAGE + "/{sender_id}/tags", response_class=HTMLResponse)
+@router.post(PAGE + "/{ref}/tags", response_class=HTMLResponse)
 def add_tag(
     request: Request, session: ConsoleSessionDep, staff: StaffUser, form: ConsoleForm, conn: TrackerDep,
-    sender_id: str,
+    sender_id: SenderOf,
 ) -> Response:
     return _act(request, session, conn, staff, sender_id, "tagged",
                 lambda: reviews.add_tag(session, sender_id=sender_id, tag=form.get("tag", ""), by=staff.name))
 
 
-@router.post(PAGE + "/{sender_id}/tags/remove", response_class=HTMLResponse)
+@router.post(PAGE + "/{ref}/tags/remove", response_class=HTMLResponse)
 def remove_tag(
     request: Request, session: ConsoleSessionDep, staff: StaffUser, form: ConsoleForm, conn: TrackerDep,
-    sender_id: str,
+    sender_id: SenderOf,
 ) -> Response:
     return _act(request, session, conn, staff, sender_id, "untagged",
                 lambda: reviews.remove_tag(session, sender_id=sender_id, tag=form.get("tag", "")))
 
 
-@router.post(PAGE + "/{sender_id}/notes", response_class=HTMLResponse)
+@router.post(PAGE + "/{ref}/notes", response_class=HTMLResponse)
 def add_note(
     request: Request, session: ConsoleSessionDep, staff: StaffUser, form: ConsoleForm, conn: TrackerDep,
-    sender_id: str,
+    sender_id: SenderOf,
 ) -> Response:
     return _act(request, session, conn, staff, sender_id, "noted",
                 lambda: reviews.add_note(session, sender_id=sender_id, text=form.get("text", ""), author=staff.name),
                 anchor="notes")
 
 
-@router.post(PAGE + "/{sender_id}/messages/{event_id}/relabel", response_class=HTMLResponse)
+@router.post(PAGE + "/{ref}/messages/{event_id}/relabel", response_class=HTMLResponse)
 def relabel_message(
     request: Request, session: ConsoleSessionDep, staff: StaffUser, form: ConsoleForm, conn: TrackerDep,
-    sender_id: str, event_id: EventId,
+    sender_id: SenderOf, event_id: EventId,
 ) -> Response:
     return _act(
         request, session, conn, staff, sender_id, "relabelled",

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from api.console.security import LOGIN_PATH, SAFE_METHODS, SESSION_COOKIE, clear_session_cookie, wants_json
 from api.console.templating import render
+from bot.conversation_refs import UnknownRef
 from bot.settings import get_settings
 
 
@@ -45,7 +46,17 @@ def _login_redirect(request: Request) -> RedirectResponse:
 
 
 def install_console_error_handlers(app: FastAPI) -> None:
-    """Login required: HTML → 303 to the login page, JSON → 401. Forbidden: 403 page or JSON."""
+    """Login required: HTML → 303 to the login page, JSON → 401. Forbidden: 403 page or JSON.
+
+    An unknown conversation ref in a URL is a 404 (page or JSON).
+    """
+    @app.exception_handler(UnknownRef)
+    async def _unknown_ref(request: Request, exc: UnknownRef) -> Response:
+        if wants_json(request):
+            return JSONResponse({"error": "not found", "detail": str(exc)}, status_code=404)
+        return render(request, "console/error.html", status_code=404, staff=None, title="Not found",
+                      message=str(exc))
+
     @app.exception_handler(ConsoleAccessError)
     async def _console_access(request: Request, exc: ConsoleAccessError) -> Response:
         if isinstance(exc, LoginRequired):

@@ -21,6 +21,7 @@ from bot.models.returns import ReturnReason, ReturnRequest, ReturnStatus
 from bot.models.review import (
     ConversationDeletion,
     ConversationNote,
+    ConversationRef,
     ConversationReview,
     ConversationTag,
     NluCorrection,
@@ -37,6 +38,7 @@ __all__ = [
     "Category",
     "ConversationDeletion",
     "ConversationNote",
+    "ConversationRef",
     "ConversationReview",
     "ConversationTag",
     "ConversationRating",

@@ -83,3 +83,16 @@ class ConversationDeletion(Base):
     events_deleted: Mapped[int] = mapped_column(Integer, default=0)
     # Review data, handoff requests, the rating, verification throttle rows.
     shop_rows_deleted: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ConversationRef(Base):
+    """The console's name for a conversation (bot/conversation_refs.py), so a URL never holds the sender id.
+
+    A row is written when the console first shows the conversation; the ref alone grants nothing.
+    """
+
+    __tablename__ = "conversation_refs"
+
+    ref: Mapped[str] = mapped_column(String(32), primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(SENDER_ID_CHARS), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

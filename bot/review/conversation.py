@@ -8,6 +8,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from bot.assistant_domain import AssistantDomain
+from bot.conversation_refs import remember_ref
 from bot.review.corrections import CorrectionView, corrections_of, relabel_message
 from bot.review.errors import ConversationNotFound, MessageNotFound
 from bot.review.linked import HandoffSummary, handoffs_of, rating_comment
@@ -30,6 +31,7 @@ class MessageLabel:
 
 @dataclass(frozen=True, slots=True)
 class ConversationDetail:
+    ref: str  # the console's name for the conversation; the transcript's sender_id is never shown
     transcript: Transcript
     labels: dict[int, MessageLabel]
     review: ReviewState
@@ -77,7 +79,7 @@ def conversation_detail(session: Session, conn: Connection, *, sender_id: str, m
         handoffs = tuple(_masked_handoff(h) for h in handoffs)
         comment = mask_text(comment)
     return ConversationDetail(
-        transcript=transcript, labels=labels, review=review_state(session, sender_id=sender_id),
+        ref=remember_ref(session, sender_id=sender_id), transcript=transcript, labels=labels, review=review_state(session, sender_id=sender_id),
         handoffs=handoffs, rating=rating[0] if rating else None, rating_comment=comment, masked=masked,
     )
 

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from bot.conversation_refs import conversation_ref, forget_ref
 from bot.models import ConversationDeletion, ConversationNote, ConversationReview, ConversationTag, NluCorrection
 from bot.review.linked import count_linked, erase_linked, linked_records
 from bot.staff.clock import aware, current
@@ -23,7 +24,7 @@ MAX_EXPORT_EVENTS = 100_000
 class ErasurePreview:
     """What erasing would remove (shown on the confirmation page)."""
 
-    sender_id: str
+    ref: str
     events: int
     review_rows: int
     other_rows: int
@@ -31,7 +32,7 @@ class ErasurePreview:
 
 @dataclass(frozen=True, slots=True)
 class DeletionView:
-    sender_id: str
+    ref: str  # the console's name of the erased conversation (the audit row keeps the sender id)
     deleted_by: str
     deleted_at: datetime
     events_deleted: int
@@ -65,17 +66,32 @@ def _review_record(session: Session, sender_id: str) -> dict[str, Any]:
 
 def conversation_record(session: Session, conn: Connection, *, sender_id: str,
                         now: datetime | None = None) -> dict[str, Any]:
-    """All data kept for ``sender_id``: tracker events as stored, review data, linked shop records."""
+    """All data kept for ``sender_id``: tracker events as stored, review data, linked shop records.
+
+    The conversation is named by its console ref: the sender id is the visitor's bearer secret.
+    """
     stored = events_after(conn, sender_id=sender_id, limit=MAX_EXPORT_EVENTS)
-    return {
-        "sender_id": sender_id,
+    ref = conversation_ref(sender_id)
+    return _without(sender_id, ref, {
+        "conversation": ref,
         "exported_at": current(now).isoformat(),
         "tracker_events": [
             {"id": e.seq, "type": e.type_name, "timestamp": e.timestamp, "data": e.data} for e in stored
         ],
         **_review_record(session, sender_id),
         **linked_records(session, sender_id=sender_id),
-    }
+    })
+
+
+def _without(sender_id: str, ref: str, value: Any) -> Any:
+    """``value`` with the sender id replaced by the ref wherever a string holds it (event metadata...)."""
+    if isinstance(value, str):
+        return value.replace(sender_id, ref) if sender_id and sender_id in value else value
+    if isinstance(value, list):
+        return [_without(sender_id, ref, v) for v in value]
+    if isinstance(value, dict):
+        return {_without(sender_id, ref, k): _without(sender_id, ref, v) for k, v in value.items()}
+    return value
 
 
 def _count_events(conn: Connection, sender_id: str) -> int:
@@ -88,7 +104,7 @@ def erasure_preview(session: Session, conn: Connection, *, sender_id: str) -> Er
     """How many rows erasing the conversation would delete, per store."""
     review_rows = sum(session.scalar(select(func.count()).select_from(m).where(m.sender_id == sender_id)) or 0
                       for m in REVIEW_MODELS)
-    return ErasurePreview(sender_id=sender_id, events=_count_events(conn, sender_id), review_rows=review_rows,
+    return ErasurePreview(ref=conversation_ref(sender_id), events=_count_events(conn, sender_id), review_rows=review_rows,
                           other_rows=count_linked(session, sender_id=sender_id))
 
 
@@ -104,11 +120,12 @@ def erase_conversation(session: Session, conn: Connection, *, sender_id: str, by
         removed_events = conn.execute(delete(events).where(events.c.sender_id == sender_id)).rowcount or 0
     removed_rows = sum(session.execute(delete(m).where(m.sender_id == sender_id)).rowcount or 0 for m in REVIEW_MODELS)
     removed_rows += erase_linked(session, sender_id=sender_id)
+    forget_ref(session, sender_id=sender_id)
     audit = ConversationDeletion(sender_id=sender_id, deleted_by=by_email, deleted_at=current(now),
                                  events_deleted=removed_events, shop_rows_deleted=removed_rows)
     session.add(audit)
     session.flush()
-    return DeletionView(sender_id=sender_id, deleted_by=by_email, deleted_at=aware(audit.deleted_at),
+    return DeletionView(ref=conversation_ref(sender_id), deleted_by=by_email, deleted_at=aware(audit.deleted_at),
                         events_deleted=removed_events, shop_rows_deleted=removed_rows)
 
 
@@ -116,5 +133,5 @@ def recent_deletions(session: Session, *, limit: int = 20) -> list[DeletionView]
     """The latest erasures, newest first."""
     rows = session.scalars(select(ConversationDeletion).order_by(ConversationDeletion.deleted_at.desc(),
                                                                  ConversationDeletion.id.desc()).limit(limit))
-    return [DeletionView(sender_id=r.sender_id, deleted_by=r.deleted_by, deleted_at=aware(r.deleted_at),
+    return [DeletionView(ref=conversation_ref(r.sender_id), deleted_by=r.deleted_by, deleted_at=aware(r.deleted_at),
                          events_deleted=r.events_deleted, shop_rows_deleted=r.shop_rows_deleted) for r in rows]

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from bot.assistant_domain import AssistantDomain
+from bot.conversation_refs import conversation_ref
 from bot.review.corrections import all_corrections, corrections_of
 from bot.review.errors import ConversationNotFound
 from bot.staff.clock import current
@@ -30,4 +31,8 @@ def conversation_story_yaml(session: Session, conn: Connection, *, sender_id: st
     if not transcript.items:
         raise ConversationNotFound(sender_id)
     relabelled = {event_id: c.intent for event_id, c in corrections_of(session, sender_id=sender_id).items()}
-    return story_yaml(transcript, featurized_slots=domain.featurized_slots, relabelled=relabelled, stand_ins=stand_ins)
+    started = transcript.started_at
+    # Named by the console's ref: the sender id (even its start) is the visitor's secret.
+    name = f"conversation {conversation_ref(sender_id)}" + (f" of {started:%Y-%m-%d %H:%M} UTC" if started else "")
+    return story_yaml(transcript, featurized_slots=domain.featurized_slots, relabelled=relabelled, stand_ins=stand_ins,
+                      name=name)

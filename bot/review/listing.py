@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from bot.conversation_refs import remember_refs
 from bot.review.errors import InvalidReviewInput
 from bot.review.linked import has_ratings, ratings_of
 from bot.review.reviews import review_badges, reviewed_ids, tagged_ids
@@ -36,6 +37,7 @@ class ListQuery:
 @dataclass(frozen=True, slots=True)
 class ConversationRow:
     summary: ConversationSummary
+    ref: str  # the console's name for the conversation (never show summary.sender_id)
     reviewed: bool
     tags: tuple[str, ...]
     rating: int | None
@@ -89,9 +91,11 @@ def conversation_list(
     ids = [s.sender_id for s in found.items]
     badges = review_badges(session, sender_ids=ids)
     ratings = ratings_of(session, sender_ids=ids)
+    refs = remember_refs(session, sender_ids=ids)
     rows = tuple(
         ConversationRow(
             summary=replace(s, snippet=mask_text(s.snippet)) if masked else s,
+            ref=refs[s.sender_id],
             reviewed=badges[s.sender_id].reviewed if s.sender_id in badges else False,
             tags=badges[s.sender_id].tags if s.sender_id in badges else (),
             rating=ratings.get(s.sender_id),

@@ -9,8 +9,16 @@ import pytest
 import yaml
 from sqlalchemy import delete
 
+from bot.conversation_refs import conversation_ref
 from bot.db import make_engine, session_scope
-from bot.models import ConversationDeletion, ConversationNote, ConversationReview, ConversationTag, NluCorrection
+from bot.models import (
+    ConversationDeletion,
+    ConversationNote,
+    ConversationRef,
+    ConversationReview,
+    ConversationTag,
+    NluCorrection,
+)
 from bot.settings import get_settings
 from bot.transcripts.store import get_tracker_engine, metadata
 from tests.api.console_helpers import logged_in as _logged_in
@@ -40,12 +48,20 @@ def tracker(tmp_path, monkeypatch):
     yield ids
     get_tracker_engine.cache_clear()
     with session_scope() as session:
-        for model in (ConversationReview, ConversationTag, ConversationNote, NluCorrection, ConversationDeletion):
+        for model in (ConversationReview, ConversationTag, ConversationNote, NluCorrection, ConversationDeletion,
+                      ConversationRef):
             session.execute(delete(model).where(model.sender_id.in_(ids.values())))
 
 
+def _base(client, sender: str) -> str:
+    """The conversation's console URL, as the list links it (the list is what makes a ref resolvable)."""
+    url = f"/console/conversations/{conversation_ref(sender)}"
+    assert f'href="{url}"' in client.get("/console/conversations").text
+    return url
+
+
 def _user_event(client, sender: str, nth: int) -> int:
-    page = client.get(f"/console/conversations/{sender}").text
+    page = client.get(_base(client, sender)).text
     return [int(i) for i in re.findall(r'data-testid="visitor-message" data-event="(\d+)"', page)][nth]
 
 
@@ -56,23 +72,23 @@ def test_agents_see_masked_lists_and_transcripts_admins_see_everything(console, 
     listing = agent.get("/console/conversations")
     assert listing.status_code == 200 and 'href="/console/conversations" aria-current="page"' in listing.text
     assert "«order no.» «email»" not in listing.text  # the snippet is the first message
-    page = agent.get(f"/console/conversations/{tracker['order']}").text
+    page = agent.get(_base(agent, tracker["order"])).text
     assert "100001" not in page and "emma.schmidt" not in page and "«order no.» «email»" in page
     assert "order_status_form" in page and "requested_slot" in page and "0.41" in page
-    full = admin.get(f"/console/conversations/{tracker['order']}").text
+    full = admin.get(_base(admin, tracker["order"])).text
     assert "100001 emma.schmidt@example.com" in full
     searched = agent.get("/console/conversations", params={"q": "100001"})
     assert searched.status_code == 400 and "agents cannot search" in searched.text.lower()
     low = agent.get("/console/conversations", params={"below": "0.5"}).text
-    assert tracker["order"] in low and tracker["shoes"] not in low
-    for path in ("/console/conversations", f"/console/conversations/{tracker['order']}"):
+    assert conversation_ref(tracker["order"]) in low and conversation_ref(tracker["shoes"]) not in low
+    for path in ("/console/conversations", _base(agent, tracker["order"])):
         text = agent.get(path).text
         assert "<script" not in text and "style=" not in text
 
 
 def test_review_actions_need_csrf_and_show_up(client, staff, tracker):
     csrf = _logged_in(client, staff("agent"))
-    base = f"/console/conversations/{tracker['order']}"
+    base = _base(client, tracker["order"])
     assert client.post(base + "/reviewed", data={"reviewed": "1"}, follow_redirects=False).status_code == 403
     done = client.post(base + "/reviewed", data={"csrf_token": csrf, "reviewed": "1"}, follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == base + "?done=reviewed#review"
@@ -83,16 +99,16 @@ def test_review_actions_need_csrf_and_show_up(client, staff, tracker):
     page = client.get(base).text
     assert "Marked as reviewed" not in page and "Reviewed</span> by Test Agent" in page
     assert "late parcel" in page and "Called the carrier." in page
-    assert tracker["order"] in client.get("/console/conversations", params={"reviewed": "yes"}).text
+    assert base in client.get("/console/conversations", params={"reviewed": "yes"}).text
     tagged = client.get("/console/conversations", params={"tag": "late parcel", "reviewed": "no"}).text
-    assert tracker["order"] not in tagged
+    assert base not in tagged
     missing = client.post("/console/conversations/nobody-here/tags", data={"csrf_token": csrf, "tag": "x"})
     assert missing.status_code == 404
 
 
 def test_agent_relabels_over_the_masked_text_and_exports_stand_ins(client, staff, tracker):
     csrf = _logged_in(client, staff("agent"))
-    base = f"/console/conversations/{tracker['order']}"
+    base = _base(client, tracker["order"])
     event = _user_event(client, tracker["order"], 1)
     markup = "[«order no.»](order_number) [«email»](email)"
     done = client.post(f"{base}/messages/{event}/relabel", data={"csrf_token": csrf, "intent": "inform",
@@ -115,7 +131,7 @@ def test_agent_relabels_over_the_masked_text_and_exports_stand_ins(client, staff
 
 def test_admin_exports_and_deletes_with_confirmation(client, staff, tracker):
     csrf = _logged_in(client, staff("admin"))
-    base = f"/console/conversations/{tracker['order']}"
+    base = _base(client, tracker["order"])
     client.post(base + "/notes", data={"csrf_token": csrf, "text": "private"})
     data = client.get(f"{base}/data.json")
     assert data.status_code == 200 and data.json()["notes"][0]["text"] == "private"
@@ -127,5 +143,52 @@ def test_admin_exports_and_deletes_with_confirmation(client, staff, tracker):
     deleted = client.post(f"{base}/delete", data={"csrf_token": csrf, "confirm": "yes"}, follow_redirects=False)
     assert deleted.status_code == 303 and deleted.headers["location"] == "/console/conversations?deleted=1"
     assert client.get(base).status_code == 404
-    assert tracker["order"] in client.get("/console/deletions").text
-    assert client.get(f"/console/conversations/{tracker['shoes']}").status_code == 200
+    assert conversation_ref(tracker["order"]) in client.get("/console/deletions").text
+    assert client.get(_base(client, tracker["shoes"])).status_code == 200
+
+
+def _leaks(text: str, tracker: dict) -> list[str]:
+    return [sid for sid in tracker.values() if sid in text or sid[:8] in text]
+
+
+def test_console_pages_urls_and_exports_never_show_the_sender_id(client, staff, tracker):
+    """The sender id is the visitor's bearer secret on the public API: the console names conversations by ref."""
+    csrf = _logged_in(client, staff("admin"))
+    listing = client.get("/console/conversations", params={"below": "0.5"})
+    assert _leaks(listing.text, tracker) == []
+    base = _base(client, tracker["order"])
+    ref = base.rsplit("/", 1)[1]
+    assert ref.startswith("c") and len(ref) == 21 and tracker["order"] not in base
+    page = client.get(base)
+    assert page.status_code == 200 and f'data-testid="conversation-ref">{ref}<' in page.text
+    client.post(base + "/notes", data={"csrf_token": csrf, "text": "checked"})
+    tagged = client.post(base + "/tags", data={"csrf_token": csrf, "tag": "late"}, follow_redirects=False)
+    assert tagged.status_code == 303 and tagged.headers["location"].startswith(base + "?")
+    downloads = [client.get(f"{base}/{name}") for name in ("nlu.yml", "story.yml", "data.json", "delete")]
+    for response in [page, *downloads]:
+        assert response.status_code == 200
+        assert _leaks(response.text + response.headers.get("content-disposition", ""), tracker) == []
+    assert downloads[2].json()["conversation"] == ref and len(downloads[2].json()["tracker_events"]) == 9
+    assert ref in downloads[1].text and ref in downloads[2].headers["content-disposition"]
+    deleted = client.post(f"{base}/delete", data={"csrf_token": csrf, "confirm": "yes"}, follow_redirects=False)
+    assert deleted.status_code == 303
+    audit = client.get("/console/deletions").text
+    assert ref in audit and _leaks(audit, tracker) == []
+
+
+def test_a_sender_id_or_an_unknown_ref_in_a_console_url_is_a_404(client, staff, tracker):
+    csrf = _logged_in(client, staff("admin"))
+    _base(client, tracker["order"])
+    for name in (tracker["order"], conversation_ref("never-shown"), "c" + "a" * 20, "x" * 300):
+        assert client.get(f"/console/conversations/{name}").status_code == 404
+        assert client.get(f"/console/conversations/{name}/data.json").status_code == 404
+        missing = client.post(f"/console/conversations/{name}/notes", data={"csrf_token": csrf, "text": "x"})
+        assert missing.status_code == 404
+
+
+def test_a_huge_event_id_in_relabel_is_a_4xx(client, staff, tracker):
+    csrf = _logged_in(client, staff("agent"))
+    base = _base(client, tracker["order"])
+    for bad in (str(2**63), "-1"):
+        answer = client.post(f"{base}/messages/{bad}/relabel", data={"csrf_token": csrf, "intent": "inform"})
+        assert answer.status_code == 422
