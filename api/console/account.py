@@ -43,25 +43,25 @@ def change_password(
 ) -> Response:
     # Guessing the current password from a borrowed session counts as failed logins of the account.
     throttle, ip = request.app.state.login_throttle, security.client_ip(request)
-    try:
-        throttle.check(email=staff.email, ip=ip)
-    except RateLimited as exc:
-        return _page(request, session, staff, status_code=429, headers={"Retry-After": str(exc.retry_after)},
-                     error=f"Too many wrong passwords. Please try again in {wait_phrase(exc.retry_after)}.")
     new_password = form.get("new_password", "")
     if new_password != form.get("repeat_password", ""):
         return _page(request, session, staff, status_code=400, error="The two new passwords are not the same.")
+    try:
+        throttle.attempt(email=staff.email, ip=ip)  # counted before the password is checked: no racing past it
+    except RateLimited as exc:
+        return _page(request, session, staff, status_code=429, headers={"Retry-After": str(exc.retry_after)},
+                     error=f"Too many wrong passwords. Please try again in {wait_phrase(exc.retry_after)}.")
     try:
         with session.begin_nested():  # a refused change leaves nothing half-done
             accounts.change_own_password(session, staff_id=staff.staff_id, new_password=new_password,
                                          current_password=form.get("current_password", ""))
     except WrongPassword:
-        throttle.failed(email=staff.email, ip=ip)
         return _page(request, session, staff, status_code=400, error="The current password is wrong.")
     except InvalidStaffInput as exc:
+        throttle.refund(email=staff.email, ip=ip)  # the current password was not judged wrong
         message = str(exc)
         return _page(request, session, staff, status_code=400, error=message[0].upper() + message[1:] + ".")
-    throttle.succeeded(email=staff.email)
+    throttle.succeeded(email=staff.email, ip=ip)
     # Every session ended with the old password; this browser gets a new one.
     token = sessions.start_session(session, staff_id=staff.staff_id, user_agent=request.headers.get("user-agent"), ip=ip)
     response = RedirectResponse(f"{PAGE}?done=password", status_code=303)

@@ -58,7 +58,7 @@ def login(request: Request, session: ConsoleSessionDep, settings: SettingsDep, f
     throttle = request.app.state.login_throttle
     ip = security.client_ip(request)
     try:
-        throttle.check(email=email, ip=ip)
+        throttle.attempt(email=email, ip=ip)  # counted before the password is checked: no racing past it
     except RateLimited as exc:
         message = f"Too many failed logins. Please try again in {wait_phrase(exc.retry_after)}."
         return _login_page(request, settings, status_code=429, error=message, email=email, next_path=next_path,
@@ -66,10 +66,9 @@ def login(request: Request, session: ConsoleSessionDep, settings: SettingsDep, f
     try:
         account = accounts.authenticate(session, email=email, password=password)
     except (InvalidCredentials, InactiveAccount) as exc:
-        throttle.failed(email=email, ip=ip)
         message = DEACTIVATED if isinstance(exc, InactiveAccount) else WRONG_CREDENTIALS
         return _login_page(request, settings, status_code=400, error=message, email=email, next_path=next_path)
-    throttle.succeeded(email=email)
+    throttle.succeeded(email=email, ip=ip)
     # A fresh token on every login: a session id planted before login is worth nothing after it.
     sessions.end_session(session, request.cookies.get(security.SESSION_COOKIE))
     sessions.purge_expired(session)
