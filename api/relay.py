@@ -4,8 +4,10 @@ One relay for both public ways in (``/api/chat`` and the widget's sessions), so
 both apply the same rules:
 - A text starting with ``/`` is a Rasa payload (an intent with entities and even
   a confidence, bypassing NLU). It counts only when it equals a button the bot
-  offered in this conversation; any other is passed on as the words it contains,
-  and shown as typed. Rasa's own commands (``/restart``…) get a clear notice.
+  offered in this conversation and has the plain shape (bot/intent_payloads.py:
+  entity values only strings or finite numbers); any other is passed on as the
+  words it contains, and shown as typed. Rasa's own commands (``/restart``…) get
+  a clear notice.
 - The gateway stamps every message with its source (bot/sources.py), which the
   actions' throttles count by; the visitor cannot set it.
 """
@@ -22,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from api.rasa_client import RasaClient
 from bot.db import session_scope
 from bot.handoff_sessions import is_held_by_agent
+from bot.intent_payloads import is_acceptable_intent_payload
 from bot.transcripts.offers import offered_payloads
 from bot.transcripts.store import get_tracker_engine
 
@@ -61,7 +64,10 @@ def incoming(
         metadata["client_id"] = client_id
     if display:
         metadata["display"] = display
-    if not text.startswith(PAYLOAD_PREFIX) or text in offered:
+    if not text.startswith(PAYLOAD_PREFIX):
+        return Incoming(text, metadata)
+    # Our own buttons are well-formed; checking them too keeps a bad one out of the tracker.
+    if text in offered and is_acceptable_intent_payload(text):
         return Incoming(text, metadata)
     if _command(text) in RASA_COMMANDS:
         return Incoming(text, metadata, notice=COMMAND_NOTICE.format(command=text[:40]))

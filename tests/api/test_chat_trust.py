@@ -196,3 +196,11 @@ def test_waiting_slots_are_counted_and_given_back():
         with slots.hold("b"):
             assert slots.held("a") == 2 and slots.held("b") == 1
     assert slots.held("a") == 0
+
+
+def test_even_an_offered_payload_must_have_the_plain_shape():
+    bad = '/greet{"brand": 1e999}'
+    message = incoming(bad, offered=frozenset({bad}), source="ip-1")
+    assert message.text == 'greet{"brand": 1e999}' and message.metadata["display"] == bad
+    good = '/product_info{"product_id": 12}'
+    assert incoming(good, offered=frozenset({good}), source="ip-1").text == good
