@@ -13,6 +13,8 @@ from pathlib import Path
 
 import httpx
 
+from bot.visitor_sessions import is_session_id
+
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "shop.tar.gz"
 
@@ -45,6 +47,9 @@ class Stack:
     commands: dict[str, list[str]] = field(default_factory=dict)
     # More SHOP_* settings for every process of the stack (e.g. SHOP_SUPPORT_HOURS).
     extra_env: dict[str, str] = field(default_factory=dict)
+    # The test's name of a conversation -> the id the gateway issued for it.
+    conversations: dict[str, str] = field(default_factory=dict)
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(48))
 
     def __post_init__(self) -> None:
         self.api_port, self.rasa_port, self.action_port = free_port(), free_port(), free_port()
@@ -66,6 +71,7 @@ class Stack:
             SHOP_DATABASE_URL=self.shop_db_url,
             SHOP_RASA_URL=self.rasa_url,
             SHOP_RASA_TOKEN=self.token,
+            SHOP_SECRET_KEY=self.secret_key,
             SHOP_ACTION_SERVER_URL=self.action_url,
             SHOP_ACTION_ENDPOINT_URL=f"{self.action_url}/webhook",
             SHOP_TRACKER_DB=self.tracker.get("db", ""),
@@ -75,6 +81,12 @@ class Stack:
             SHOP_RATE_LIMIT_SESSIONS="1000/minute",
             SHOP_RATE_LIMIT_MESSAGES="1000/minute",
             SHOP_RATE_LIMIT_CONNECTIONS="1000/minute",
+            SHOP_RATE_LIMIT_LONG_POLLS="1000/minute",
+            SHOP_MAX_WAITING_PER_SOURCE="1000",
+            # One source for every test, too: the per-source shares are tested in tests/bot and tests/api.
+            SHOP_VERIFY_MAX_FAILURES_PER_SOURCE="1000",
+            SHOP_VERIFY_MAX_FAILURES_GLOBAL="10000",
+            SHOP_HANDOFF_MAX_OPEN_PER_SOURCE="1000",
             SANIC_HOST="127.0.0.1",
             RASA_TELEMETRY_ENABLED="false",
             TF_CPP_MIN_LOG_LEVEL="2",
@@ -151,8 +163,25 @@ class Stack:
         for name in list(self.procs):
             self.kill(name)
 
+    def sid(self, name: str) -> str:
+        """The conversation id the gateway issued for the conversation a test calls ``name``."""
+        return self.conversations.get(name, name)
+
     def chat(self, sender: str, text: str) -> httpx.Response:
-        return httpx.post(f"{self.api_url}/api/chat", json={"sender_id": sender, "message": text}, timeout=30)
+        """Send ``text`` in the conversation a test calls ``sender``.
+
+        The gateway issues conversation ids: the first message of a name starts a new
+        conversation and later ones continue it with the issued id (``sid(name)``). A
+        name that is an id the gateway issued already (a widget session's) is used as is.
+        """
+        body = {"message": text}
+        known = self.conversations.get(sender) or (sender if is_session_id(sender, secret_key=self.secret_key) else None)
+        if known:
+            body["sender_id"] = known
+        response = httpx.post(f"{self.api_url}/api/chat", json=body, timeout=30)
+        if response.status_code == 200 and not known:
+            self.conversations[sender] = response.json()["sender_id"]
+        return response
 
     def say(self, sender: str, text: str) -> str:
         """Send ``text``; return the bot's replies joined into one string."""

@@ -113,7 +113,7 @@ def test_conversations_are_kept_in_the_tracker_store(stack):
     stack.say(sender, "hello")
     engine = create_engine(stack.tracker_url)
     with engine.connect() as conn:
-        count = conn.execute(text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar()
+        count = conn.execute(text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": stack.sid(sender)}).scalar()
     engine.dispose()
     assert count > 0
 
@@ -177,7 +177,7 @@ def test_handoff_is_recorded_for_the_conversation(stack, db):
     reply = stack.say(sender, "I want to talk to a human")
     assert "team" in reply.lower()
     db.expire_all()
-    assert db.scalar(select(HandoffRequest).where(HandoffRequest.sender_id == sender)) is not None
+    assert db.scalar(select(HandoffRequest).where(HandoffRequest.sender_id == stack.sid(sender))) is not None
 
 
 def test_a_typed_yes_to_the_late_parcel_offer_brings_a_person(stack, db):
@@ -191,7 +191,7 @@ def test_a_typed_yes_to_the_late_parcel_offer_brings_a_person(stack, db):
     reply = stack.say(sender, "yes")
     assert "colleague" in reply
     db.expire_all()
-    request = db.scalar(select(HandoffRequest).where(HandoffRequest.sender_id == sender))
+    request = db.scalar(select(HandoffRequest).where(HandoffRequest.sender_id == stack.sid(sender)))
     assert request is not None and request.reason.value == "late_parcel" and request.verified_order_number == "100004"
     assert "What can I do for you?" in stack.say(sender, "yes")  # nothing offered this time
 
@@ -209,7 +209,7 @@ def test_gibberish_gets_a_way_forward_never_a_made_up_answer(stack):
     engine = create_engine(stack.tracker_url)
     with engine.connect() as conn:
         intents = conn.scalars(select(events.c.intent_name)
-                               .where(events.c.sender_id == sender, events.c.type_name == "user")
+                               .where(events.c.sender_id == stack.sid(sender), events.c.type_name == "user")
                                .order_by(events.c.id)).all()
     engine.dispose()
     assert intents == ["nlu_fallback", "nlu_fallback"]

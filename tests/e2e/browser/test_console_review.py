@@ -18,8 +18,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 def shop(sqlite_stack):
     """The stack with an admin account and one conversation no other test has."""
     stack = sqlite_stack
-    stack.review_sender = f"br-review-{uuid.uuid4().hex[:8]}"
-    stack.say(stack.review_sender, "do you have red hiking backpacks")
+    name = f"br-review-{uuid.uuid4().hex[:8]}"
+    stack.say(name, "do you have red hiking backpacks")
+    stack.review_sender = stack.sid(name)  # the id the gateway issued
     stack.review_email = create_agent(stack, name="Rita Reviewer", role="admin")
     return stack
 
