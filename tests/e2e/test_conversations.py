@@ -84,6 +84,13 @@ def test_wrong_email_gets_no_order_details(stack, db):
     assert "couldn't find an order" in reply
     for secret in [*_status_words(order), order.status.value, f"#{order.number}"]:
         assert secret not in reply
+    # The failure is counted by the gateway's source too (throttles per IP, not only per conversation).
+    from bot.models import VerificationFailure
+
+    db.expire_all()
+    failure = db.scalar(select(VerificationFailure).where(VerificationFailure.sender_id == stack.sid(sender)))
+    assert failure is not None and failure.source and failure.source.startswith("ip-"), failure
+    assert failure.email_digest and "@" not in failure.email_digest  # a keyed digest, not the address
 
 
 def test_nonsense_inside_the_form_is_re_asked_politely(stack):
