@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from api.console.ids import EventId
 from api.console.templating import render
 from api.deps import ConsoleForm, ConsoleSessionDep, StaffUser, TrackerDep
+from bot.analytics.period import FIRST_DAY, LAST_DAY
 from bot.assistant_domain import assistant_domain
 from bot.conversation_refs import conversation_ref, resolve_ref
 from bot.review import reviews
@@ -64,10 +65,14 @@ def _day(raw: str, label: str, problems: list[str]) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         problems.append(f"{label} is not a date like 2025-03-31")
         return None
+    if not FIRST_DAY <= day <= LAST_DAY:  # the calendar's ends overflow the listing's time arithmetic
+        problems.append(f"{label} must be a day between {FIRST_DAY} and {LAST_DAY}")
+        return None
+    return day
 
 
 def _threshold(raw: str, problems: list[str]) -> float | None:

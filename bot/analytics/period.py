@@ -11,6 +11,10 @@ from bot.errors import InvalidPeriod
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
 PRESET_DAYS = (7, 30, 90)
+# Days a report may name: far enough from the calendar's ends (years 1 and 9999) that a
+# period around them, its time-zone shifts and its Unix timestamps never overflow.
+FIRST_DAY = date(1970, 1, 2)
+LAST_DAY = date(9998, 12, 31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,9 @@ def period_of_days(
     default_days: int = DEFAULT_DAYS,
 ) -> Period:
     """Whole local days ``first`` to ``last`` (inclusive); by default the ``default_days`` up to today."""
+    for day in (first, last):
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise InvalidPeriod(f"a day between {FIRST_DAY} and {LAST_DAY}, please")
     tz = ZoneInfo(zone)
     today = today or datetime.now(tz).date()
     last = last or (today if first is None else max(first, min(today, first + timedelta(days=default_days - 1))))
