@@ -54,7 +54,8 @@ def remember_refs(session: Session, *, sender_ids: Iterable[str]) -> dict[str, s
         rows = [{"ref": ref, "sender_id": sid} for sid, ref in refs.items()]
         stmt = _insert(session).values(rows)
         # A sender id already stored under an older secret key gets its current ref.
-        session.execute(stmt.on_conflict_do_update(index_elements=["sender_id"], set_={"ref": stmt.excluded.ref}))
+        session.execute(stmt.on_conflict_do_update(index_elements=["sender_id"], set_={"ref": stmt.excluded.ref},
+                                                   where=ConversationRef.ref != stmt.excluded.ref))
     return refs
 
 

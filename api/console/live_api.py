@@ -22,11 +22,14 @@ from api.console.ids import AfterSeq, RowId
 from api.console.live_models import LiveHandoffOut, LiveMessagesOut, LiveQueueOut, handoff_state, message_out
 from api.deps import ConsoleForm, ConsoleSessionDep, HubDep, RasaDep, StaffUser
 from api.rasa_client import PAUSE, RESUME, RasaUnavailable, bot_event
+from api.schemas import ChatMessageOut
 from bot.handoff_sessions import (
     CLOSED_NOTE,
+    ChatAccess,
     HandoffNotFound,
     HandoffSessionError,
     NotHolder,
+    chat_access,
     close_waiting,
     display_name,
     ensure_holder,
@@ -40,7 +43,7 @@ from bot.handoff_sessions import (
     undo_hand_back,
     waiting_count,
 )
-from bot.transcripts.chat import ChatMessage, chat_messages
+from bot.transcripts.chat import chat_messages
 from bot.transcripts.store import get_tracker_engine
 
 logger = logging.getLogger(__name__)
@@ -75,9 +78,13 @@ async def _db(session: Session, work: Callable[[], T]) -> T:
         raise HTTPException(code, str(exc)) from exc
 
 
-def _read(sender_id: str, after: int) -> list[ChatMessage]:
+def _read(sender_id: str, after: int, access: ChatAccess) -> list[ChatMessageOut]:
+    """The chat after ``after`` as ``access`` allows: unmasked for the holder, masked preview, or nothing."""
+    if access == ChatAccess.NONE:
+        return []
     with get_tracker_engine().connect() as conn:
-        return chat_messages(conn, sender_id=sender_id, after=after)
+        messages = chat_messages(conn, sender_id=sender_id, after=after)
+    return [message_out(m, masked=access != ChatAccess.FULL) for m in messages]
 
 
 async def _append(request: Request, rasa, sender_id: str, events: list[dict]) -> None:
@@ -93,32 +100,37 @@ def _unreachable(what: str) -> HTTPException:
 
 
 @router.get("/queue", response_model=LiveQueueOut)
-def queue(session: ConsoleSessionDep, _staff: StaffUser) -> LiveQueueOut:
-    """Waiting and taken conversations, oldest first, with counts."""
-    return LiveQueueOut.of(live_queue(session))
+def queue(session: ConsoleSessionDep, staff: StaffUser) -> LiveQueueOut:
+    """Waiting and taken conversations, oldest first, with counts (personal data only on your own chats)."""
+    return LiveQueueOut.of(live_queue(session), staff_name=staff.name)
 
 
 @router.get("/{handoff_id}/messages", response_model=LiveMessagesOut)
 async def follow(
-    handoff_id: RowId, session: ConsoleSessionDep, _staff: StaffUser, hub: HubDep,
+    handoff_id: RowId, session: ConsoleSessionDep, staff: StaffUser, hub: HubDep,
     after: AfterSeq = 0,
     wait: Annotated[int, Query(ge=0, le=MAX_WAIT, description="Seconds to wait for news (long poll)")] = 0,
     state: Annotated[str | None, Query(max_length=120, description="The `state` last seen")] = None,
 ) -> LiveMessagesOut:
-    """The chat's messages after ``after`` and the request's state; waits for either to change."""
+    """The chat's messages after ``after`` and the request's state; waits for either to change.
+
+    Only the agent holding the open chat reads it unmasked; others get a masked preview of an
+    open request, and nothing of a closed one (its review page is ``handoff.review_url``).
+    """
     live = await _db(session, lambda: get_live_handoff(session, handoff_id=handoff_id))
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     with hub.subscribe(live.sender_id) as frames:
         while True:
-            messages = await run_in_threadpool(_read, live.sender_id, after)
+            access = chat_access(live, staff_name=staff.name)
+            messages = await run_in_threadpool(_read, live.sender_id, after, access)
             changed = state is not None and handoff_state(live) != state
             remaining = deadline - loop.time()
             if messages or changed or remaining <= 0:
                 seqs = [m.seq for m in messages if m.seq is not None]
                 waiting = await _db(session, lambda: waiting_count(session))
-                return LiveMessagesOut(messages=[message_out(m) for m in messages], last_seq=max([after, *seqs]),
-                                       handoff=LiveHandoffOut.of(live), waiting=waiting)
+                return LiveMessagesOut(messages=messages, last_seq=max([after, *seqs]),
+                                       handoff=LiveHandoffOut.of(live, access=access), waiting=waiting)
             try:
                 await asyncio.wait_for(frames.get(), timeout=min(remaining, RECHECK_SECONDS))
             except TimeoutError:
@@ -138,7 +150,7 @@ async def take(
     except RasaUnavailable:
         await _db(session, lambda: release_take(session, handoff_id=handoff_id, agent_name=staff.name))
         raise _unreachable("so the chat was not taken") from None
-    return LiveHandoffOut.of(live)
+    return LiveHandoffOut.of(live, access=chat_access(live, staff_name=staff.name))
 
 
 @router.post("/{handoff_id}/reply", response_model=LiveHandoffOut)
@@ -158,7 +170,7 @@ async def reply(
         await _append(request, rasa, live.sender_id, [message])
     except RasaUnavailable:
         raise _unreachable("so the reply was not sent") from None
-    return LiveHandoffOut.of(live)
+    return LiveHandoffOut.of(live, access=chat_access(live, staff_name=staff.name))
 
 
 @router.post("/{handoff_id}/typing", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
@@ -185,12 +197,12 @@ async def give_back(
         await _db(session, lambda: undo_hand_back(session, handoff_id=handoff_id, taken_by=live.taken_by))
         raise _unreachable("so the chat is still yours") from None
     request.app.state.hub.publish(live.sender_id, {"type": "typing", "from": "agent", "on": False})
-    return LiveHandoffOut.of(live)
+    return LiveHandoffOut.of(live, access=chat_access(live, staff_name=staff.name))
 
 
 @router.post("/{handoff_id}/close", response_model=LiveHandoffOut)
 async def close(
-    handoff_id: RowId, request: Request, session: ConsoleSessionDep, _staff: StaffUser, rasa: RasaDep
+    handoff_id: RowId, request: Request, session: ConsoleSessionDep, staff: StaffUser, rasa: RasaDep
 ) -> LiveHandoffOut:
     """Take a waiting request off the queue without joining (the bot was never paused for it)."""
     live = await _db(session, lambda: close_waiting(session, handoff_id=handoff_id))
@@ -198,4 +210,4 @@ async def close(
         await _append(request, rasa, live.sender_id, [bot_event(CLOSED_NOTE, sender="system")])
     except RasaUnavailable:
         logger.warning("closed handoff %s without telling the visitor: Rasa is unreachable", handoff_id)
-    return LiveHandoffOut.of(live)
+    return LiveHandoffOut.of(live, access=chat_access(live, staff_name=staff.name))

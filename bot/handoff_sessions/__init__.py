@@ -1,5 +1,6 @@
 """Live handoff sessions: the queue agents work from, taking a chat, answering, handing it back."""
 
+from bot.handoff_sessions.access import ChatAccess, chat_access
 from bot.handoff_sessions.claims import (
     close_waiting,
     ensure_holder,
@@ -24,6 +25,7 @@ from bot.handoff_sessions.views import LiveHandoff, VerifiedOrder
 __all__ = [
     "CLOSED_NOTE",
     "AlreadyTaken",
+    "ChatAccess",
     "HandoffNotFound",
     "HandoffSessionError",
     "LiveHandoff",
@@ -32,6 +34,7 @@ __all__ = [
     "NotTaken",
     "NotWaiting",
     "VerifiedOrder",
+    "chat_access",
     "close_waiting",
     "display_name",
     "ensure_holder",

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from bot.conversation_refs import remember_refs
 from bot.models import OPEN_HANDOFF_STATUSES, HandoffReason, HandoffRequest, HandoffStatus, Order, OrderItem, ProductVariant
 from bot.orders.status import OrderView, order_view
 from bot.staff.clock import aware
@@ -28,7 +29,8 @@ class LiveHandoff:
     """One handoff request as the console shows it."""
 
     id: int
-    sender_id: str
+    sender_id: str  # the visitor's bearer secret: for Rasa and the hub, never for a page
+    ref: str  # the console's name of the conversation (bot/conversation_refs.py)
     reason: str
     status: str
     contact_email: str | None
@@ -45,8 +47,8 @@ class LiveHandoff:
 
     @property
     def visitor_label(self) -> str:
-        """A short, stable name for the conversation (not the whole session id, which grants access)."""
-        return self.sender_id[:8]
+        """A short, stable name for the conversation: its ref (no part of the session id, which grants access)."""
+        return self.ref
 
 
 def verified_orders(
@@ -72,10 +74,10 @@ def verified_orders(
     }
 
 
-def live_view(request: HandoffRequest, verified: VerifiedOrder | None) -> LiveHandoff:
+def live_view(request: HandoffRequest, verified: VerifiedOrder | None, ref: str) -> LiveHandoff:
     """The console's view of ``request``."""
     return LiveHandoff(
-        id=request.id, sender_id=request.sender_id, reason=HandoffReason(request.reason).value,
+        id=request.id, sender_id=request.sender_id, ref=ref, reason=HandoffReason(request.reason).value,
         status=HandoffStatus(request.status).value, contact_email=request.contact_email,
         message=request.message, verified_order_number=request.verified_order_number,
         created_at=aware(request.created_at), taken_by=request.taken_by, closed_at=aware(request.closed_at),
@@ -84,6 +86,7 @@ def live_view(request: HandoffRequest, verified: VerifiedOrder | None) -> LiveHa
 
 
 def live_views(session: Session, requests: list[HandoffRequest]) -> list[LiveHandoff]:
-    """Views of ``requests``, their verified orders loaded in one go."""
+    """Views of ``requests``, their verified orders loaded in one go, their refs stored so links resolve."""
     orders = verified_orders(session, numbers=(r.verified_order_number for r in requests))
-    return [live_view(r, orders.get(r.verified_order_number or "")) for r in requests]
+    refs = remember_refs(session, sender_ids=(r.sender_id for r in requests))
+    return [live_view(r, orders.get(r.verified_order_number or ""), refs[r.sender_id]) for r in requests]

@@ -11,9 +11,11 @@ from urllib.parse import unquote
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import delete, insert
 
 from api.relay import LOOKUP_UNAVAILABLE
+from bot.conversation_refs import conversation_ref
 from bot.db import session_scope
 from bot.handoff import request_handoff
 from bot.handoff_sessions import get_live_handoff
@@ -75,16 +77,22 @@ def _texts(client, sid: str) -> list[tuple[str, str | None, str]]:
 def test_the_queue_lists_open_requests_with_the_verified_order(app_client, staff, visitor):
     first_sid, first = visitor(order=LATE_ORDER["number"])
     _, second = visitor()
-    _logged_in(app_client, staff("agent"))
+    csrf = _logged_in(app_client, staff("agent"))
     queue = app_client.get("/api/console/live/queue").json()
     ids = [e["id"] for e in queue["entries"]]
     assert ids.index(first) < ids.index(second) and queue["waiting"] >= 2
     entry = next(e for e in queue["entries"] if e["id"] == first)
-    assert entry["visitor"] == first_sid[:8] and first_sid not in json.dumps(queue)
+    assert entry["visitor"] == conversation_ref(first_sid)
+    assert first_sid not in json.dumps(queue) and first_sid[:8] not in json.dumps(queue)
     assert (entry["status"], entry["reason"], entry["url"]) == ("waiting", "asked", f"/console/live/{first}")
-    order = entry["verified_order"]
-    assert order["number"] == LATE_ORDER["number"] and order["customer_email"] == LATE_ORDER["email"]
-    assert order["late"] and order["customer_name"] and order["items"]
+    # Waiting: a preview. The order is only said to be verified; its details go to whoever takes the chat.
+    assert entry["access"] == "preview" and entry["order_verified"] and entry["verified_order"] is None
+    assert LATE_ORDER["number"] not in json.dumps(queue) and LATE_ORDER["email"] not in json.dumps(queue)
+    assert _post(app_client, csrf, f"/api/console/live/{first}/take").status_code == 200
+    mine = next(e for e in app_client.get("/api/console/live/queue").json()["entries"] if e["id"] == first)
+    order = mine["verified_order"]
+    assert mine["access"] == "full" and order["number"] == LATE_ORDER["number"]
+    assert order["customer_email"] == LATE_ORDER["email"] and order["late"] and order["customer_name"] and order["items"]
 
     page = app_client.get("/console/live")
     assert page.status_code == 200
@@ -101,14 +109,17 @@ def test_the_chat_page_shows_the_transcript_and_the_customer(app_client, staff, 
     sid, request_id = visitor(order=LATE_ORDER["number"])
     app_client.fake._store(sid, {"event": "user", "text": "<b>where</b> is my parcel?", "metadata": {}})
     app_client.fake._store(sid, {"event": "bot", "text": "I've asked a colleague to join.", "metadata": {}})
-    _logged_in(app_client, staff("agent"))
+    csrf = _logged_in(app_client, staff("agent"))
     page = app_client.get(f"/console/live/{request_id}")
     assert page.status_code == 200
     assert "&lt;b&gt;where&lt;/b&gt; is my parcel?" in page.text and "I&#39;ve asked a colleague" in page.text
-    assert LATE_ORDER["email"] in page.text and f"#{LATE_ORDER['number']}, shipped" in page.text
-    assert 'class="late"' in page.text
+    assert LATE_ORDER["email"] not in page.text and 'data-testid="live-preview"' in page.text  # not taken yet
     assert re.search(r'data-testid="take"\s*>', page.text)  # shown: the request waits
     assert re.search(r'data-testid="reply-form"\s+hidden', page.text)
+    assert _post(app_client, csrf, f"/api/console/live/{request_id}/take").status_code == 200
+    page = app_client.get(f"/console/live/{request_id}")
+    assert LATE_ORDER["email"] in page.text and f"#{LATE_ORDER['number']}, shipped" in page.text
+    assert 'class="late"' in page.text and 'data-access="full"' in page.text
     assert '<script src="/static/console/live-chat.js" defer></script>' in page.text
     assert "style=" not in page.text and re.findall(r"<script(?![^>]*\ssrc=)", page.text) == []
     assert app_client.get("/console/live/999999999").status_code == 404
@@ -272,3 +283,38 @@ def test_the_long_poll_returns_news_at_once_and_otherwise_waits(app_client, staf
     assert stale["messages"] == [] and stale["handoff"]["status"] == "taken"
     assert app_client.get(url, params={"wait": 26}).status_code == 422
     assert sid not in json.dumps(body)
+
+
+def test_only_the_holder_reads_the_chat_unmasked_and_nobody_reads_a_closed_one(app_client, staff, visitor):
+    sid, request_id = visitor(order=LATE_ORDER["number"])
+    secret = "it's order 100004, mail noah.miller@example.com, ring +49 30 1234567, 12 Baker Street"
+    app_client.fake._store(sid, {"event": "user", "text": secret, "metadata": {}})
+    url, chat = f"/api/console/live/{request_id}/messages", f"/console/live/{request_id}"
+    # Ben: a second browser on the same gateway (no lifespan of its own, so the same stand-in Rasa).
+    anna, ben = app_client, TestClient(app_client.app, base_url="https://testserver")
+    anna_csrf = _logged_in(anna, staff("agent", name="Anna Berg"))
+    _logged_in(ben, staff("agent", name="Ben Holt"))
+
+    def visitor_text(client) -> str:
+        body = client.get(url).json()
+        return next(m["text"] for m in body["messages"] if m["from"] == "visitor"), body["handoff"]
+
+    # Waiting: everyone gets a masked preview (enough to decide whether to take it).
+    text, handoff = visitor_text(ben)
+    assert text == "it's order «order no.», mail «email», ring «phone», «address»" and handoff["access"] == "preview"
+    assert handoff["verified_order"] is None and handoff["order_verified"]
+    assert _post(anna, anna_csrf, f"/api/console/live/{request_id}/take").status_code == 200
+    # Taken: the holder reads it all, another agent still only the preview.
+    text, handoff = visitor_text(anna)
+    assert text == secret and handoff["access"] == "full" and handoff["verified_order"]["number"] == "100004"
+    text, handoff = visitor_text(ben)
+    assert "100004" not in text and handoff["access"] == "preview" and "noah" not in json.dumps(handoff)
+    assert "noah.miller" not in ben.get(chat).text and "noah.miller" in anna.get(chat).text
+    # Closed: no live transcript for anyone; the review page (masked for agents) is the way to read it.
+    assert _post(anna, anna_csrf, f"/api/console/live/{request_id}/hand-back").status_code == 200
+    for client in (anna, ben):
+        body = client.get(url).json()
+        assert body["messages"] == [] and body["handoff"]["access"] == "none"
+        assert body["handoff"]["review_url"] == f"/console/conversations/{conversation_ref(sid)}"
+        page = client.get(chat).text
+        assert "noah.miller" not in page and "100004" not in page and 'data-testid="live-closed"' in page

@@ -7,6 +7,8 @@
   if (!root) return;
   const $ = (id) => document.getElementById(id);
   const id = root.dataset.handoffId, me = root.dataset.me, admin = root.dataset.admin === "1";
+  // What the page was rendered with: "full" (this agent holds the chat), "preview" (masked) or "none" (closed).
+  const access = root.dataset.access;
   const csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   const log = $("chat-log"), form = $("reply-form"), input = $("reply-text");
   const WHO = { visitor: "Visitor", bot: "Bot", system: "Note" };
@@ -69,6 +71,11 @@
   }
 
   function applyState(h) {
+    // Taking the chat unlocks the unmasked chat and order; losing it must not leave them on screen.
+    if (h.access && h.access !== access) {
+      location.reload();
+      return;
+    }
     handoff = h;
     const mine = h.status === "taken" && h.taken_by === me;
     const other = h.status === "taken" && !mine;

@@ -25,7 +25,7 @@
     status.textContent = e.status_text;
     const o = e.verified_order;
     const order = o ? `${o.customer_name}, order #${o.number} (${o.status})`
-      : e.verified_order_number ? `order #${e.verified_order_number}` : "—";
+      : e.verified_order_number ? `order #${e.verified_order_number}` : e.order_verified ? "order verified" : "—";
     tr.append(cell(link), cell(status), cell(e.reason), cell(e.asked_at), cell(e.waiting_for), cell(order),
               cell(e.contact_email || "—"));
     return tr;
