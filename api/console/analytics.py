@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from api.console.analytics_schemas import AnalyticsOut, PeriodOut
 from api.console.templating import render
 from api.deps import ConsoleSessionDep, SettingsDep, StaffUser, TrackerDep
+from api.errors import error_responses
 from bot.analytics import PRESET_DAYS, Dashboard, Period, build_dashboard, period_of_days
 from bot.errors import InvalidPeriod
 
@@ -64,6 +65,7 @@ def analytics_page(
 
 
 @router.get("/api/console/analytics", response_model=AnalyticsOut, tags=["console"],
+            responses=error_responses(401, 422),
             summary="Dashboard figures for a period (whole days in the support time zone)")
 def analytics_data(
     session: ConsoleSessionDep, staff: StaffUser, tracker: TrackerDep, settings: SettingsDep,

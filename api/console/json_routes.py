@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.deps import StaffUser
+from api.errors import error_responses
 
 router = APIRouter(prefix="/api/console", tags=["console"])
 
@@ -16,7 +17,7 @@ class StaffMe(BaseModel):
     role: str
 
 
-@router.get("/me", response_model=StaffMe)
+@router.get("/me", response_model=StaffMe, responses=error_responses(401))
 def me(staff: StaffUser) -> StaffMe:
     """The logged-in staff member."""
     return StaffMe(name=staff.name, email=staff.email, role=staff.role)

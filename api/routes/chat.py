@@ -66,7 +66,7 @@ def _conversation(request: Request, body: ChatRequest, settings: Settings, limit
 @router.post(
     "/chat",
     response_model=ChatResponse,
-    responses=error_responses(401, 404, 413, 422, 429, 503),
+    responses=error_responses(400, 401, 404, 422, 429, 503),
     summary="Send a visitor message and get the bot's replies",
 )
 async def chat(body: ChatRequest, request: Request, rasa: RasaDep, settings: SettingsDep,

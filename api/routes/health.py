@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import RasaDep
+from api.errors import error_responses
 from api.schemas import ComponentHealth, HealthResponse
 from bot.db import get_engine
 
@@ -24,7 +25,8 @@ def _database_health() -> tuple[bool, str]:
     return True, "reachable"
 
 
-@router.get("/health", response_model=HealthResponse, responses={503: {"model": HealthResponse}})
+@router.get("/health", response_model=HealthResponse,
+            responses={**error_responses(), 503: {"model": HealthResponse, "description": "Something is down."}})
 async def health(rasa: RasaDep, response: Response) -> HealthResponse:
     (rasa_ok, rasa_detail), (act_ok, act_detail), (db_ok, db_detail) = await asyncio.gather(
         rasa.rasa_health(), rasa.action_server_health(), asyncio.to_thread(_database_health)

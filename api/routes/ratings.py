@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request, status
 
 from api.deps import LimitsDep, SettingsDep, WriteSessionDep
+from api.errors import error_responses
 from api.rate_limit import RateLimited, RateLimits
-from api.schemas import ErrorResponse, RatingOut, RatingRequest
+from api.schemas import RatingOut, RatingRequest
 from bot.errors import InvalidRating
 from bot.ratings import rate_conversation
 from bot.visitor_sessions import is_session_id
@@ -26,7 +27,7 @@ def _limit(limits: RateLimits, key: str) -> None:
 
 @router.post(
     "/{session_id}/rating", response_model=RatingOut,
-    responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 429: {"model": ErrorResponse}},
+    responses=error_responses(400, 404, 422, 429),
     summary="Rate the conversation (a second rating replaces the first)",
 )
 def rate(
