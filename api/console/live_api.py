@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from api.console.ids import AfterSeq, RowId
 from api.console.live_models import LiveHandoffOut, LiveMessagesOut, LiveQueueOut, handoff_state, message_out
 from api.deps import ConsoleForm, ConsoleSessionDep, HubDep, RasaDep, StaffUser
+from api.errors import error_responses
 from api.rasa_client import PAUSE, RESUME, RasaUnavailable, bot_event
 from api.schemas import ChatMessageOut
 from bot.handoff_sessions import (
@@ -99,13 +100,13 @@ def _unreachable(what: str) -> HTTPException:
                                                               "try again in a moment")
 
 
-@router.get("/queue", response_model=LiveQueueOut)
+@router.get("/queue", response_model=LiveQueueOut, responses=error_responses(401))
 def queue(session: ConsoleSessionDep, staff: StaffUser) -> LiveQueueOut:
     """Waiting and taken conversations, oldest first, with counts (personal data only on your own chats)."""
     return LiveQueueOut.of(live_queue(session), staff_name=staff.name)
 
 
-@router.get("/{handoff_id}/messages", response_model=LiveMessagesOut)
+@router.get("/{handoff_id}/messages", response_model=LiveMessagesOut, responses=error_responses(401, 404, 422))
 async def follow(
     handoff_id: RowId, session: ConsoleSessionDep, staff: StaffUser, hub: HubDep,
     after: AfterSeq = 0,
@@ -138,7 +139,8 @@ async def follow(
             live = await _db(session, lambda: get_live_handoff(session, handoff_id=handoff_id))
 
 
-@router.post("/{handoff_id}/take", response_model=LiveHandoffOut)
+@router.post("/{handoff_id}/take", response_model=LiveHandoffOut,
+             responses=error_responses(401, 403, 404, 409, 422, 503))
 async def take(
     handoff_id: RowId, request: Request, session: ConsoleSessionDep, staff: StaffUser, rasa: RasaDep
 ) -> LiveHandoffOut:
@@ -153,7 +155,8 @@ async def take(
     return LiveHandoffOut.of(live, access=chat_access(live, staff_name=staff.name))
 
 
-@router.post("/{handoff_id}/reply", response_model=LiveHandoffOut)
+@router.post("/{handoff_id}/reply", response_model=LiveHandoffOut,
+             responses=error_responses(401, 403, 404, 409, 422, 503))
 async def reply(
     handoff_id: RowId, request: Request, session: ConsoleSessionDep, staff: StaffUser, form: ConsoleForm,
     rasa: RasaDep,
@@ -173,7 +176,8 @@ async def reply(
     return LiveHandoffOut.of(live, access=chat_access(live, staff_name=staff.name))
 
 
-@router.post("/{handoff_id}/typing", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+@router.post("/{handoff_id}/typing", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
+             responses=error_responses(401, 403, 404, 409, 422))
 async def typing(
     handoff_id: RowId, request: Request, session: ConsoleSessionDep, staff: StaffUser, form: ConsoleForm
 ) -> Response:
@@ -183,7 +187,8 @@ async def typing(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{handoff_id}/hand-back", response_model=LiveHandoffOut)
+@router.post("/{handoff_id}/hand-back", response_model=LiveHandoffOut,
+             responses=error_responses(401, 403, 404, 409, 422, 503))
 async def give_back(
     handoff_id: RowId, request: Request, session: ConsoleSessionDep, staff: StaffUser, rasa: RasaDep
 ) -> LiveHandoffOut:
@@ -200,7 +205,8 @@ async def give_back(
     return LiveHandoffOut.of(live, access=chat_access(live, staff_name=staff.name))
 
 
-@router.post("/{handoff_id}/close", response_model=LiveHandoffOut)
+@router.post("/{handoff_id}/close", response_model=LiveHandoffOut,
+             responses=error_responses(401, 403, 404, 409, 422))
 async def close(
     handoff_id: RowId, request: Request, session: ConsoleSessionDep, staff: StaffUser, rasa: RasaDep
 ) -> LiveHandoffOut:
