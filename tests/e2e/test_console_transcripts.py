@@ -22,6 +22,7 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.conversation_refs import conversation_ref
 from bot.db import make_engine
 from bot.models import ConversationDeletion, ConversationNote, ConversationTag, NluCorrection
 from bot.settings import get_settings
@@ -42,12 +43,21 @@ class Console:
     base: str
     cookie: str
     csrf: str
+    key: str  # the gateway's secret key, to know each conversation's console ref
+
+    def ref(self, sender: str) -> str:
+        return conversation_ref(sender, key=self.key)
+
+    def conversation(self, sender: str) -> str:
+        """The conversation's console URL, by ref; listing it first is what makes the ref resolvable."""
+        assert self.ref(sender) in _listed(self), sender
+        return f"/console/conversations/{self.ref(sender)}"
 
     @classmethod
     def login(cls, stack: Stack, *, role: str) -> Console:
         email = create_agent(stack, name=f"{role.title()} Transcripts", role=role)
         cookie, csrf = console_login(stack, email)
-        return cls(base=stack.api_url, cookie=cookie, csrf=csrf)
+        return cls(base=stack.api_url, cookie=cookie, csrf=csrf, key=stack.secret_key)
 
     def get(self, path: str, **params: str) -> httpx.Response:
         return httpx.get(self.base + path, params=params, headers={"Cookie": self.cookie}, timeout=30)
@@ -126,31 +136,37 @@ def agent(shop) -> Console:
 
 
 def _listed(console: Console, **params: str) -> set[str]:
-    """Sender ids on the list page(s) for these filters."""
+    """Conversation refs on the list page(s) for these filters."""
     found: set[str] = set()
     for page in range(1, 20):
         response = console.get("/console/conversations", **params, page=str(page))
         assert response.status_code == 200, response.text
-        found |= set(re.findall(r'<tr data-sender="([^"]+)"', response.text))
+        found |= set(re.findall(r'<tr data-ref="([^"]+)"', response.text))
         if 'rel="next"' not in response.text:
             return found
     return found
 
 
+def _listed_talks(console: Console, talks: Talks, **params: str) -> set[str]:
+    """Which of the test's conversations (sender ids) the list shows for these filters."""
+    listed = _listed(console, **params)
+    return {sender for sender in talks.all() if console.ref(sender) in listed}
+
+
 def _visitor_events(console: Console, sender: str) -> list[int]:
-    return [int(i) for i in _VISITOR.findall(console.get(f"/console/conversations/{sender}").text)]
+    return [int(i) for i in _VISITOR.findall(console.get(console.conversation(sender)).text)]
 
 
 def test_the_list_shows_every_conversation_with_its_summary(admin, talks):
     response = admin.get("/console/conversations")
     assert response.status_code == 200 and "Conversations" in response.text
-    listed = _listed(admin)
+    listed = _listed_talks(admin, talks)
     assert talks.all() <= listed
     page = admin.get("/console/conversations", q=talks.gibberish).text
-    row = re.search(rf'<tr data-sender="{talks.fallback}">(.*?)</tr>', page, re.S).group(1)
+    row = re.search(rf'<tr data-ref="{admin.ref(talks.fallback)}">(.*?)</tr>', page, re.S).group(1)
     assert "nlu_fallback" in row and 'flag-warn">yes<' in row and talks.gibberish in row
     search = admin.get("/console/conversations", q="black running shoes").text
-    row = re.search(rf'<tr data-sender="{talks.search}">(.*?)</tr>', search, re.S).group(1)
+    row = re.search(rf'<tr data-ref="{admin.ref(talks.search)}">(.*?)</tr>', search, re.S).group(1)
     assert "product_search" in row and ">1<" in row  # one turn
     assert ('aria-label="4 of 5"' in row) == talks.rated
 
@@ -167,26 +183,26 @@ def test_the_list_shows_every_conversation_with_its_summary(admin, talks):
     ({"q": "running shoes"}, {"search"}, {"order", "fallback", "handoff"}),
 ])
 def test_filters(admin, talks, params, inside, outside):
-    listed = _listed(admin, **params)
+    listed = _listed_talks(admin, talks, **params)
     assert {getattr(talks, n) for n in inside} <= listed, params
     assert not {getattr(talks, n) for n in outside} & listed, params
 
 
 def test_text_search_ignores_case(admin, talks):
-    listed = _listed(admin, q=talks.gibberish.upper())
+    listed = _listed_talks(admin, talks, q=talks.gibberish.upper())
     assert talks.fallback in listed and not {talks.search, talks.order, talks.handoff} & listed
 
 
 def test_date_range_in_the_support_time_zone(admin, talks):
     today = datetime.now(ZoneInfo(get_settings().support_timezone)).date()
-    assert talks.all() <= _listed(admin, since=today.isoformat(), until=today.isoformat())
-    assert not talks.all() & _listed(admin, until=(today - timedelta(days=1)).isoformat())
-    assert not talks.all() & _listed(admin, since=(today + timedelta(days=1)).isoformat())
+    assert talks.all() <= _listed_talks(admin, talks, since=today.isoformat(), until=today.isoformat())
+    assert not talks.all() & _listed_talks(admin, talks, until=(today - timedelta(days=1)).isoformat())
+    assert not talks.all() & _listed_talks(admin, talks, since=(today + timedelta(days=1)).isoformat())
     assert admin.get("/console/conversations", since="31/12/2025").status_code == 400
 
 
 def test_the_transcript_shows_messages_nlu_actions_and_slots(admin, talks):
-    page = admin.get(f"/console/conversations/{talks.order}")
+    page = admin.get(admin.conversation(talks.order))
     assert page.status_code == 200
     text = page.text
     for expected in ("where is my order", "100001", EMAIL, "order_status", "order_status_form",
@@ -195,12 +211,12 @@ def test_the_transcript_shows_messages_nlu_actions_and_slots(admin, talks):
     # The order number was read as an entity with its confidence shown.
     assert re.search(r'chip-entity">order_number=100001<', text)
     assert re.search(r'data-testid="intent">order_status</span>\s*<span class="conf[^"]*">\d\.\d\d<', text)
-    fallback = admin.get(f"/console/conversations/{talks.fallback}").text
+    fallback = admin.get(admin.conversation(talks.fallback)).text
     assert "nlu_fallback" in fallback and "best guess" in fallback and "action_fallback_suggest" in fallback
 
 
 def test_agents_see_personal_data_masked_admins_in_full(admin, agent, talks):
-    agent_page = agent.get(f"/console/conversations/{talks.order}").text
+    agent_page = agent.get(agent.conversation(talks.order)).text
     assert "100001" not in agent_page and "emma.schmidt" not in agent_page
     assert "«order no.»" in agent_page and "«email»" in agent_page
     agent_list = agent.get("/console/conversations", intent="order_status").text
@@ -208,28 +224,28 @@ def test_agents_see_personal_data_masked_admins_in_full(admin, agent, talks):
     admin_list = admin.get("/console/conversations", q=EMAIL).text
     assert talks.order in admin_list and EMAIL in admin_list  # the snippet is the matching message
     assert agent.get("/console/conversations", q=EMAIL).status_code == 400
-    assert "100001" not in agent.get(f"/console/conversations/{talks.order}/story.yml").text
+    assert "100001" not in agent.get(agent.conversation(talks.order) + "/story.yml").text
 
 
 def test_relabelled_messages_export_as_nlu_data_that_rasa_accepts(admin, agent, talks, tmp_path):
     fallback_event = _visitor_events(admin, talks.fallback)[0]
     search_event = _visitor_events(admin, talks.search)[0]
     order_events = _visitor_events(agent, talks.order)
-    done = admin.post(f"/console/conversations/{talks.fallback}/messages/{fallback_event}/relabel",
+    done = admin.post(admin.conversation(talks.fallback) + f"/messages/{fallback_event}/relabel",
                       intent="out_of_scope", markup=talks.gibberish)
     assert done.status_code == 303, done.text
-    done = admin.post(f"/console/conversations/{talks.search}/messages/{search_event}/relabel",
+    done = admin.post(admin.conversation(talks.search) + f"/messages/{search_event}/relabel",
                       intent="product_search", markup="do you have [black](color) [running shoes](category)")
     assert done.status_code == 303, done.text
     # An agent relabels the masked order-number message: the mask is what gets marked.
-    done = agent.post(f"/console/conversations/{talks.order}/messages/{order_events[1]}/relabel",
+    done = agent.post(agent.conversation(talks.order) + f"/messages/{order_events[1]}/relabel",
                       intent="inform", markup="[«order no.»](order_number)")
     assert done.status_code == 303, done.text
-    refused = admin.post(f"/console/conversations/{talks.search}/messages/{search_event}/relabel",
+    refused = admin.post(admin.conversation(talks.search) + f"/messages/{search_event}/relabel",
                          intent="product_search", markup="do you have [black](colour) running shoes")
     assert refused.status_code == 400 and "unknown entity" in refused.text.lower()
 
-    page = admin.get(f"/console/conversations/{talks.search}").text
+    page = admin.get(admin.conversation(talks.search)).text
     assert 'data-testid="correction"' in page and "[black](color)" in page
 
     exported = admin.get("/console/corrections/nlu.yml")
@@ -242,7 +258,7 @@ def test_relabelled_messages_export_as_nlu_data_that_rasa_accepts(admin, agent, 
     assert "- [100001](order_number)" in examples["inform"]  # admins export the real words
     agent_export = yaml.safe_load(agent.get("/console/corrections/nlu.yml").text)
     assert "- [123456](order_number)" in {line for b in agent_export["nlu"] for line in b["examples"].splitlines()}
-    one = yaml.safe_load(admin.get(f"/console/conversations/{talks.search}/nlu.yml").text)
+    one = yaml.safe_load(admin.get(admin.conversation(talks.search) + "/nlu.yml").text)
     assert [b["intent"] for b in one["nlu"]] == ["product_search"]
 
     rasa = ROOT / ".venv-rasa/bin/rasa"
@@ -259,7 +275,7 @@ def test_relabelled_messages_export_as_nlu_data_that_rasa_accepts(admin, agent, 
 
 
 def test_a_conversation_exports_as_a_test_story(admin, talks):
-    response = admin.get(f"/console/conversations/{talks.order}/story.yml")
+    response = admin.get(admin.conversation(talks.order) + "/story.yml")
     assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
     story = yaml.safe_load(response.text)
     assert story["version"] == "3.1"
@@ -272,19 +288,19 @@ def test_a_conversation_exports_as_a_test_story(admin, talks):
 
 
 def test_review_panel_tags_notes_and_reviewed_filter(agent, talks):
-    base = f"/console/conversations/{talks.handoff}"
+    base = agent.conversation(talks.handoff)
     assert agent.post(base + "/reviewed", reviewed="1").status_code == 303
     assert agent.post(base + "/tags", tag="needs training").status_code == 303
     assert agent.post(base + "/notes", text="Visitor wanted a person right away.").status_code == 303
     assert agent.post(base + "/tags", csrf=False, tag="sneaky").status_code == 403
     page = agent.get(base).text
     assert "needs training" in page and "Visitor wanted a person right away." in page and "sneaky" not in page
-    assert talks.handoff in _listed(agent, reviewed="yes") and talks.handoff not in _listed(agent, reviewed="no")
-    assert _listed(agent, tag="needs training") & talks.all() == {talks.handoff}
+    assert talks.handoff in _listed_talks(agent, talks, reviewed="yes") and talks.handoff not in _listed_talks(agent, talks, reviewed="no")
+    assert _listed_talks(agent, talks, tag="needs training") & talks.all() == {talks.handoff}
 
 
 def test_agents_cannot_export_everything_or_delete(agent, talks):
-    base = f"/console/conversations/{talks.handoff}"
+    base = agent.conversation(talks.handoff)
     assert agent.get(base + "/data.json").status_code == 403
     assert agent.get(base + "/delete").status_code == 403
     assert agent.post(base + "/delete", confirm="yes").status_code == 403
@@ -293,12 +309,13 @@ def test_agents_cannot_export_everything_or_delete(agent, talks):
 
 
 def test_admin_exports_then_deletes_everything_for_a_conversation(shop, admin, talks):
-    base = f"/console/conversations/{talks.handoff}"
+    base = admin.conversation(talks.handoff)
     admin.post(base + "/notes", text="Delete me too.")
     record = admin.get(base + "/data.json")
     assert record.status_code == 200 and "attachment" in record.headers["content-disposition"]
     body = record.json()
-    assert body["sender_id"] == talks.handoff and len(body["tracker_events"]) > 3
+    assert body["conversation"] == admin.ref(talks.handoff) and len(body["tracker_events"]) > 3
+    assert talks.handoff not in record.text  # the sender id is the visitor's secret: never shown to staff
     assert {n["text"] for n in body["notes"]} >= {"Delete me too."} and body["handoff_requests"]
 
     assert "cannot be undone" in admin.get(base + "/delete").text

@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 from websockets.sync.client import connect
 
+from bot.conversation_refs import conversation_ref
 from bot.models import HandoffRequest
 from bot.seed import DEMO_ORDERS
 from tests.e2e.agents import AgentHttp, create_agent
@@ -76,11 +77,13 @@ def test_an_agent_takes_the_chat_answers_live_and_hands_it_back(shop, anna):
         request_id = db.scalar(select(HandoffRequest.id).where(HandoffRequest.sender_id == sid))
     queue = anna.get("/api/console/live/queue").json()
     entry = next(e for e in queue["entries"] if e["id"] == request_id)
-    assert (entry["status"], entry["reason"], entry["visitor"]) == ("waiting", "late parcel", sid[:8])
-    assert entry["verified_order"]["number"] == LATE["number"]
-    assert entry["verified_order"]["customer_email"] == LATE["email"] and entry["verified_order"]["late"]
+    ref = conversation_ref(sid, key=shop.secret_key)
+    assert (entry["status"], entry["reason"], entry["visitor"]) == ("waiting", "late parcel", ref)
+    # Waiting: a masked preview; the order's details go to whoever takes the chat.
+    assert entry["access"] == "preview" and entry["order_verified"] and entry["verified_order"] is None
+    assert sid not in json.dumps(queue) and LATE["email"] not in json.dumps(queue)
     page = anna.get(f"/console/live/{request_id}")
-    assert page.status_code == 200 and LATE["email"] in page.text and "I want to talk to a human" in page.text
+    assert page.status_code == 200 and LATE["email"] not in page.text and "I want to talk to a human" in page.text
 
     with connect(f"ws://127.0.0.1:{shop.api_port}/api/sessions/{sid}/ws?after={asked['last_seq']}",
                  open_timeout=10) as ws:
@@ -88,6 +91,9 @@ def test_an_agent_takes_the_chat_answers_live_and_hands_it_back(shop, anna):
         taken = anna.post(f"/api/console/live/{request_id}/take")
         assert taken.status_code == 200, taken.text
         assert taken.json()["state"] == "taken:Anna Berg"
+        held = taken.json()["verified_order"]
+        assert held["number"] == LATE["number"] and held["customer_email"] == LATE["email"] and held["late"]
+        assert LATE["email"] in anna.get(f"/console/live/{request_id}").text
         _pushed(ws, _has(JOINED, "system"))
 
         reply = "Hi, I'm Anna. I've asked UPS to trace your parcel."

@@ -8,6 +8,7 @@ import uuid
 import pytest
 import yaml
 
+from bot.conversation_refs import conversation_ref
 from tests.e2e.agents import PASSWORD, create_agent
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -46,11 +47,12 @@ def test_filter_open_relabel_and_export_in_chromium(page, shop, shot, tmp_path):
     assert "q=hiking+backpacks" in page.url and "intent=product_search" in page.url
     rows = page.locator('[data-testid="conversation-list"] tbody tr')
     assert rows.count() >= 1
-    row = page.locator(f'tr[data-sender="{shop.review_sender}"]')
+    ref = conversation_ref(shop.review_sender, key=shop.secret_key)  # the console never shows the sender id
+    row = page.locator(f'tr[data-ref="{ref}"]')
     assert "do you have red hiking backpacks" in row.inner_text()
     shot(page, "list")
     row.get_by_role("link", name="do you have red hiking backpacks").click()
-    page.wait_for_url(lambda url: url.endswith(f"/console/conversations/{shop.review_sender}"))
+    page.wait_for_url(lambda url: url.endswith(f"/console/conversations/{ref}"))
 
     message = page.get_by_test_id("visitor-message").first
     assert "do you have red hiking backpacks" in message.inner_text()

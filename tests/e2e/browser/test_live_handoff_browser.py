@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.conversation_refs import conversation_ref
 from tests.e2e.agents import PASSWORD, create_agent
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -52,7 +53,8 @@ def test_an_agent_joins_the_visitors_widget_from_the_console_and_leaves_again(br
         agent.get_by_label("Password").fill(PASSWORD)
         agent.get_by_role("button", name="Log in").click()
         agent.wait_for_url("**/console/live")
-        row = agent.locator('[data-testid="queue-row"]', has_text=f"Visitor {sid[:8]}")
+        ref = conversation_ref(sid, key=shop.secret_key)  # the console names the chat by ref, not the session id
+        row = agent.locator('[data-testid="queue-row"]', has_text=f"Visitor {ref}")
         row.wait_for(timeout=30_000)
         assert "waiting" in row.inner_text()
         shot(agent, "agent-queue")
