@@ -41,7 +41,7 @@ def parser_figures(count: int) -> None:
         from starlette.requests import cookie_parser
     except ImportError:
         return
-    print(f"  starlette cookie_parser        {_seconds(cookie_parser, 'a=' + value):8.3f} s  (what request.cookies runs)")
+    print(f"  starlette cookie_parser        {_seconds(cookie_parser, 'a=' + value):8.3f} s  (request.cookies)")
 
 
 def gateway_figures(url: str) -> None:
