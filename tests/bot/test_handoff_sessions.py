@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.conversation_refs import conversation_ref
 from bot.db import make_engine, session_scope
 from bot.handoff import is_staffed, parse_support_hours, request_handoff
 from bot.handoff_sessions import (
@@ -69,7 +70,8 @@ def test_the_queue_lists_waiting_and_taken_requests_oldest_first(session):
     entry = queue.entries[1]
     assert (entry.status, entry.taken_by, entry.reason) == ("taken", "Anna Berg", "asked")
     assert entry.created_at.tzinfo is not None and entry.is_open
-    assert entry.visitor_label == taken.sender_id[:8]
+    # Named by the console ref: no part of the session id (the visitor's bearer secret) is shown.
+    assert entry.visitor_label == conversation_ref(taken.sender_id) and taken.sender_id[:8] not in entry.visitor_label
 
 
 def test_a_queue_entry_carries_the_verified_order_and_its_customer(session):
