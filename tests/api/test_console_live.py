@@ -7,12 +7,11 @@ import json
 import re
 import threading
 import time
-from urllib.parse import unquote
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, insert
+from sqlalchemy import delete
 
 from api.relay import LOOKUP_UNAVAILABLE
 from bot.conversation_refs import conversation_ref
@@ -21,8 +20,7 @@ from bot.handoff import request_handoff
 from bot.handoff_sessions import get_live_handoff
 from bot.models import HandoffRequest
 from bot.seed import DEMO_ORDERS
-from bot.settings import get_settings
-from bot.transcripts.store import events, get_tracker_engine, metadata
+from bot.transcripts.store import get_tracker_engine, metadata
 from tests.api.console_helpers import logged_in as _logged_in
 from tests.api.fake_rasa import FakeRasa
 

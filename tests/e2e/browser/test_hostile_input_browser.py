@@ -4,13 +4,13 @@ string is shown as the text it was."""
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
 
 from tests.e2e.agents import PASSWORD, create_agent
 from tests.e2e.hostile_strings import INJECTED, TYPEABLE
+from tests.e2e.browser.widget_page import ask, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -22,29 +22,6 @@ def shop(sqlite_stack):
     stack = sqlite_stack
     stack.hostile_admin = create_agent(stack, name="Hana Hostile", role="admin")
     return stack
-
-
-def _wait_until(page, condition, what: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        page.wait_for_timeout(100)
-
-
-def _answered_after(page, before: int) -> bool:
-    messages = page.get_by_test_id("message")
-    count = messages.count()
-    return (count > before + 1 and messages.nth(count - 1).get_attribute("data-from") != "visitor"
-            and not page.get_by_test_id("typing").is_visible())
-
-
-def _say(page, text: str) -> None:
-    before = page.get_by_test_id("message").count()
-    box = page.get_by_test_id("input")
-    box.fill(text)
-    box.press("Enter")
-    _wait_until(page, lambda: _answered_after(page, before), what=f"an answer to {text[:40]!r}")
 
 
 def _assert_nothing_injected(page, where: str) -> None:
@@ -67,7 +44,7 @@ def test_hostile_text_stays_text_in_the_widget_and_the_console(browser, context,
     widget.get_by_test_id("launcher").click()
     widget.get_by_test_id("panel").wait_for(state="visible")
     for text in (first, *TYPEABLE.values()):
-        _say(widget, text)
+        ask(widget, text)
 
     _assert_nothing_injected(widget, "the widget")
     shown = [m.inner_text() for m in widget.locator('[data-testid="message"][data-from="visitor"]').all()]
@@ -91,7 +68,7 @@ def test_hostile_text_stays_text_in_the_widget_and_the_console(browser, context,
         page.goto(f"{shop.api_url}/console/conversations?q={marker}")
         return listed.count() == 1
 
-    _wait_until(page, found, what="the conversation in the console list", timeout=20)
+    wait_until(page, found, what="the conversation in the console list", timeout=20)
     _assert_nothing_injected(page, "the conversation list")
     assert '<img src=x id="pwn-img"' in listed.inner_text()
     listed.locator("td.snippet a").click()

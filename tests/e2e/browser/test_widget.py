@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 
 import httpx
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.formatting import money
 from bot.models import Order, Product
 from bot.seed import DEMO_ORDERS
+from tests.e2e.browser.widget_page import answered_after, ask, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -47,30 +47,6 @@ def _open(page):
     return panel
 
 
-def _wait_until(page, condition, timeout: float = 30.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        page.wait_for_timeout(100)
-
-
-def _answered_after(page, before: int) -> bool:
-    messages = page.get_by_test_id("message")
-    count = messages.count()
-    return (count > before + 1 and messages.nth(count - 1).get_attribute("data-from") != "visitor"
-            and not page.get_by_test_id("typing").is_visible())
-
-
-def _ask(page, text: str) -> None:
-    before = page.get_by_test_id("message").count()
-    box = page.get_by_test_id("input")
-    box.fill(text)
-    box.press("Enter")
-    # Our message, then at least one answer from the bot.
-    _wait_until(page, lambda: _answered_after(page, before), what=f"an answer to {text!r}")
-
-
 def _bot_texts(page) -> list[str]:
     return [m.inner_text() for m in page.locator('[data-testid="message"][data-from="bot"]').all()]
 
@@ -85,7 +61,7 @@ def test_demo_shop_shows_the_catalog_and_the_widget_answers_with_real_product_ca
     assert product_links.count() > 0
     _open(page)
     assert page.get_by_test_id("input").evaluate("el => el === el.getRootNode().activeElement")
-    _ask(page, "show me running shoes under 100 dollars")
+    ask(page, "show me running shoes under 100 dollars")
     cards = page.get_by_test_id("card")
     cards.first.wait_for(state="visible")
     assert cards.count() >= 1
@@ -106,11 +82,11 @@ def test_order_status_with_verification_and_a_quick_reply_then_the_history_survi
     late = next(o for o in DEMO_ORDERS if o["number"] == "100004")
     order = db.scalar(select(Order).where(Order.number == late["number"]))
     _open(page)
-    _ask(page, "where is my order?")
+    ask(page, "where is my order?")
     assert "order number" in _last_bot_text(page).lower()
-    _ask(page, late["number"])
+    ask(page, late["number"])
     assert "email" in _last_bot_text(page).lower()
-    _ask(page, late["email"])
+    ask(page, late["email"])
     answer = _last_bot_text(page)
     assert f"#{order.number}" in answer and "late" in answer.lower()
     assert order.tracking_number in answer
@@ -118,7 +94,7 @@ def test_order_status_with_verification_and_a_quick_reply_then_the_history_survi
     assert [r.inner_text() for r in replies.all()][-2:] == ["Talk to a person", "No, I'll wait"]
     before = page.get_by_test_id("message").count()
     replies.filter(has_text="No, I'll wait").click()
-    _wait_until(page, lambda: _answered_after(page, before), what="the answer to a quick reply")
+    wait_until(page, lambda: answered_after(page, before), what="the answer to a quick reply")
     visitor = [m.inner_text() for m in page.locator('[data-testid="message"][data-from="visitor"]').all()]
     assert visitor[-1].strip().endswith("No, I'll wait")
     shot(page, "before-reload")
@@ -128,7 +104,7 @@ def test_order_status_with_verification_and_a_quick_reply_then_the_history_survi
 
     page.reload()
     _open(page)
-    _wait_until(page, lambda: stored.count() >= len(transcript), what="the restored history")
+    wait_until(page, lambda: stored.count() >= len(transcript), what="the restored history")
     assert page.evaluate("window.ShopBotWidget.sessionId()") == session_id
     restored = [m.inner_text() for m in stored.all()]
     assert restored == transcript  # the same messages in the same order, none twice
@@ -141,7 +117,7 @@ def test_order_status_with_verification_and_a_quick_reply_then_the_history_survi
 
 def test_bot_and_visitor_text_is_never_rendered_as_html(page):
     _open(page)
-    _ask(page, '<img src=x onerror="window.__pwned=1"><b>bold</b>')
+    ask(page, '<img src=x onerror="window.__pwned=1"><b>bold</b>')
     assert page.evaluate("window.__pwned") is None
     shown = page.locator('[data-testid="message"][data-from="visitor"]').last.inner_text()
     assert "<img src=x" in shown
@@ -193,7 +169,7 @@ def test_a_360_px_phone_screen(page, shot):
     _open(page)
     box = page.get_by_test_id("panel").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 360
-    _ask(page, "black hoodies")
+    ask(page, "black hoodies")
     page.get_by_test_id("card").first.wait_for(state="visible")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     send = page.get_by_test_id("send").bounding_box()
@@ -203,7 +179,7 @@ def test_a_360_px_phone_screen(page, shot):
 
 def test_pushed_messages_appear_live_and_survive_a_dropped_connection(page, shop, shot):
     _open(page)
-    _ask(page, "hello")
+    ask(page, "hello")
     session_id = page.evaluate("window.ShopBotWidget.sessionId()")
     # Another tab of the same visitor asks something: this page gets it pushed, without polling or reload.
     httpx.post(f"{shop.api_url}/api/sessions/{session_id}/messages",
@@ -228,7 +204,7 @@ def test_pushed_messages_appear_live_and_survive_a_dropped_connection(page, shop
 
 def test_start_over_begins_a_new_conversation(page):
     _open(page)
-    _ask(page, "hi")
+    ask(page, "hi")
     first = page.evaluate("window.ShopBotWidget.sessionId()")
     page.get_by_test_id("start-over").click()
     page.get_by_test_id("start-over-confirm").click()
@@ -242,7 +218,7 @@ def test_without_websockets_the_widget_falls_back_to_long_polling(context, shop)
     page = context.new_page()
     page.goto(shop.api_url + "/")
     _open(page)
-    _ask(page, "hi")
+    ask(page, "hi")
     session_id = page.evaluate("window.ShopBotWidget.sessionId()")
     httpx.post(f"{shop.api_url}/api/sessions/{session_id}/messages",
                json={"text": "what payment methods do you take", "client_id": "no-ws-1"}, timeout=30)
