@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.formatting import money
 from bot.models import Order, Product
 from bot.seed import DEMO_ORDERS
-from tests.e2e.browser.widget_page import answered_after, ask, wait_until
+from tests.e2e.browser.widget_page import answered_after, ask, open_widget, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -40,13 +40,6 @@ def page(context, shop):
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 
-def _open(page):
-    page.get_by_test_id("launcher").click()
-    panel = page.get_by_test_id("panel")
-    panel.wait_for(state="visible")
-    return panel
-
-
 def _bot_texts(page) -> list[str]:
     return [m.inner_text() for m in page.locator('[data-testid="message"][data-from="bot"]').all()]
 
@@ -59,7 +52,7 @@ def test_demo_shop_shows_the_catalog_and_the_widget_answers_with_real_product_ca
     assert page.locator("h1, header").first.is_visible()
     product_links = page.locator('a[href^="/products/"]')
     assert product_links.count() > 0
-    _open(page)
+    open_widget(page)
     assert page.get_by_test_id("input").evaluate("el => el === el.getRootNode().activeElement")
     ask(page, "show me running shoes under 100 dollars")
     cards = page.get_by_test_id("card")
@@ -81,7 +74,7 @@ def test_order_status_with_verification_and_a_quick_reply_then_the_history_survi
     base_url = shop.api_url
     late = next(o for o in DEMO_ORDERS if o["number"] == "100004")
     order = db.scalar(select(Order).where(Order.number == late["number"]))
-    _open(page)
+    open_widget(page)
     ask(page, "where is my order?")
     assert "order number" in _last_bot_text(page).lower()
     ask(page, late["number"])
@@ -103,7 +96,7 @@ def test_order_status_with_verification_and_a_quick_reply_then_the_history_survi
     session_id = page.evaluate("window.ShopBotWidget.sessionId()")
 
     page.reload()
-    _open(page)
+    open_widget(page)
     wait_until(page, lambda: stored.count() >= len(transcript), what="the restored history")
     assert page.evaluate("window.ShopBotWidget.sessionId()") == session_id
     restored = [m.inner_text() for m in stored.all()]
@@ -116,7 +109,7 @@ def test_order_status_with_verification_and_a_quick_reply_then_the_history_survi
 
 
 def test_bot_and_visitor_text_is_never_rendered_as_html(page):
-    _open(page)
+    open_widget(page)
     ask(page, '<img src=x onerror="window.__pwned=1"><b>bold</b>')
     assert page.evaluate("window.__pwned") is None
     shown = page.locator('[data-testid="message"][data-from="visitor"]').last.inner_text()
@@ -166,7 +159,7 @@ def test_the_widget_is_usable_with_the_keyboard_only(page, shot):
 @pytest.mark.viewport(360, 740)
 def test_a_360_px_phone_screen(page, shot):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    _open(page)
+    open_widget(page)
     box = page.get_by_test_id("panel").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 360
     ask(page, "black hoodies")
@@ -178,7 +171,7 @@ def test_a_360_px_phone_screen(page, shot):
 
 
 def test_pushed_messages_appear_live_and_survive_a_dropped_connection(page, shop, shot):
-    _open(page)
+    open_widget(page)
     ask(page, "hello")
     session_id = page.evaluate("window.ShopBotWidget.sessionId()")
     # Another tab of the same visitor asks something: this page gets it pushed, without polling or reload.
@@ -203,7 +196,7 @@ def test_pushed_messages_appear_live_and_survive_a_dropped_connection(page, shop
 
 
 def test_start_over_begins_a_new_conversation(page):
-    _open(page)
+    open_widget(page)
     ask(page, "hi")
     first = page.evaluate("window.ShopBotWidget.sessionId()")
     page.get_by_test_id("start-over").click()
@@ -217,7 +210,7 @@ def test_without_websockets_the_widget_falls_back_to_long_polling(context, shop)
     context.route_web_socket("**/api/sessions/*/ws*", lambda ws: ws.close())
     page = context.new_page()
     page.goto(shop.api_url + "/")
-    _open(page)
+    open_widget(page)
     ask(page, "hi")
     session_id = page.evaluate("window.ShopBotWidget.sessionId()")
     httpx.post(f"{shop.api_url}/api/sessions/{session_id}/messages",

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import ConversationRating
 from bot.transcripts.chat import ChatMessage
-from tests.e2e.browser.test_widget import _ask, _open, _wait_until
+from tests.e2e.browser.widget_page import ask, open_widget, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -52,9 +52,9 @@ def test_saying_goodbye_asks_for_a_rating_and_4_stars_are_stored(page, shop, sho
     if not _gateway_marks_the_end():
         pytest.skip("api/routes/sessions.py does not pass ChatMessage.ends to the widget yet "
                     "(`ends=message.ends` in `_out`); closing the panel asks instead (next test)")
-    _open(page)
-    _ask(page, "hi")
-    _ask(page, "bye")
+    open_widget(page)
+    ask(page, "hi")
+    ask(page, "bye")
     rating = page.get_by_test_id("rating")
     rating.wait_for(state="visible")
     assert rating.locator("legend").inner_text() == "How was this conversation?"
@@ -72,9 +72,9 @@ def test_saying_goodbye_asks_for_a_rating_and_4_stars_are_stored(page, shop, sho
 
 
 def test_closing_after_a_chat_asks_once_and_works_by_keyboard(page, shop, shot):
-    _open(page)
-    _ask(page, "hi")
-    _ask(page, "bye")
+    open_widget(page)
+    ask(page, "hi")
+    ask(page, "bye")
     panel = page.get_by_test_id("panel")
     page.get_by_test_id("close").click()
     # The first close asks for a rating instead (the goodbye may have asked already), focused on the stars.
@@ -96,14 +96,14 @@ def test_closing_after_a_chat_asks_once_and_works_by_keyboard(page, shop, shot):
     page.keyboard.press("Enter")
     page.get_by_test_id("rating-thanks").wait_for(state="visible")
     shot(page, "rated-on-close")
-    _wait_until(page, lambda: _stored(shop, sid) is not None, what="the stored rating")
+    wait_until(page, lambda: _stored(shop, sid) is not None, what="the stored rating")
     assert _stored(shop, sid) == (4, "Found my shoes")
     # Asked once: now closing closes, and after a reload nobody asks again.
     page.get_by_test_id("close").click()
     panel.wait_for(state="hidden")
     page.reload()
-    _open(page)
-    _wait_until(page, lambda: page.locator('[data-testid="message"][data-from="bot"]').count() >= 2,
+    open_widget(page)
+    wait_until(page, lambda: page.locator('[data-testid="message"][data-from="bot"]').count() >= 2,
                 what="the restored history")
     assert not page.get_by_test_id("rating").is_visible()
     page.get_by_test_id("close").click()
@@ -111,16 +111,16 @@ def test_closing_after_a_chat_asks_once_and_works_by_keyboard(page, shop, shot):
 
 
 def test_starting_over_asks_about_the_last_conversation_and_no_thanks_is_kept(page, shop):
-    _open(page)
-    _ask(page, "hi")
-    _ask(page, "thanks")
+    open_widget(page)
+    ask(page, "hi")
+    ask(page, "thanks")
     old = page.evaluate("window.ShopBotWidget.sessionId()")
     page.get_by_test_id("start-over").click()
     page.get_by_test_id("start-over-confirm").click()
     rating = page.get_by_test_id("rating")
     rating.wait_for(state="visible")
     assert rating.locator("legend").inner_text() == "How was your last conversation?"
-    _wait_until(page, lambda: page.evaluate("window.ShopBotWidget.sessionId()") not in (None, old),
+    wait_until(page, lambda: page.evaluate("window.ShopBotWidget.sessionId()") not in (None, old),
                 what="the new session")
     assert page.locator('[data-testid="message"]:not([data-local])').count() == 0  # a new conversation
     page.get_by_test_id("rating-skip").click()
@@ -133,9 +133,9 @@ def test_starting_over_asks_about_the_last_conversation_and_no_thanks_is_kept(pa
 
 
 def test_a_bad_rating_answer_keeps_the_prompt_and_says_so(page, shop):
-    _open(page)
-    _ask(page, "hi")
-    _ask(page, "hello")
+    open_widget(page)
+    ask(page, "hi")
+    ask(page, "hello")
     page.get_by_test_id("close").click()
     page.get_by_test_id("rating").wait_for(state="visible")
     page.get_by_test_id("rating-send").click()  # no star chosen
@@ -143,7 +143,7 @@ def test_a_bad_rating_answer_keeps_the_prompt_and_says_so(page, shop):
     page.route("**/rating", lambda route: route.fulfill(status=500, body="{}"))
     page.get_by_test_id("rating-star").nth(1).click()
     page.get_by_test_id("rating-send").click()
-    _wait_until(page, lambda: "could not be sent" in page.get_by_test_id("rating").inner_text(),
+    wait_until(page, lambda: "could not be sent" in page.get_by_test_id("rating").inner_text(),
                 what="the failure notice")
     page.unroute("**/rating")
     page.get_by_test_id("rating-send").click()

@@ -5,6 +5,14 @@ from __future__ import annotations
 import time
 
 
+def open_widget(page):
+    """Click the launcher and return the chat panel once it shows."""
+    page.get_by_test_id("launcher").click()
+    panel = page.get_by_test_id("panel")
+    panel.wait_for(state="visible")
+    return panel
+
+
 def wait_until(page, condition, timeout: float = 30.0, what: str = "condition") -> None:
     deadline = time.monotonic() + timeout
     while not condition():
