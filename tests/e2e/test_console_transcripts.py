@@ -220,9 +220,11 @@ def test_agents_see_personal_data_masked_admins_in_full(admin, agent, talks):
     assert "100001" not in agent_page and "emma.schmidt" not in agent_page
     assert "«order no.»" in agent_page and "«email»" in agent_page
     agent_list = agent.get("/console/conversations", intent="order_status").text
-    assert talks.order in agent_list and "100001" not in agent_list and "emma.schmidt" not in agent_list
+    assert agent.ref(talks.order) in agent_list and "100001" not in agent_list and "emma.schmidt" not in agent_list
+    assert talks.order not in agent_list  # the visitor's secret id is never shown
     admin_list = admin.get("/console/conversations", q=EMAIL).text
-    assert talks.order in admin_list and EMAIL in admin_list  # the snippet is the matching message
+    assert admin.ref(talks.order) in admin_list and EMAIL in admin_list  # the snippet is the matching message
+    assert talks.order not in admin_list
     assert agent.get("/console/conversations", q=EMAIL).status_code == 400
     assert "100001" not in agent.get(agent.conversation(talks.order) + "/story.yml").text
 
@@ -338,7 +340,9 @@ def test_admin_exports_then_deletes_everything_for_a_conversation(shop, admin, t
         assert audit.deleted_by.startswith("admin-") and audit.events_deleted >= len(body["tracker_events"])
     engine.dispose()
     assert admin.get(base).status_code == 404
-    assert talks.handoff in admin.get("/console/deletions").text
+    deletions = admin.get("/console/deletions").text
+    assert admin.ref(talks.handoff) in deletions and talks.handoff not in deletions
     # The visitor can still talk; the conversation simply starts afresh.
     assert shop.say(talks.handoff, "hi")
+    assert admin.ref(talks.handoff) in admin.get("/console/conversations").text  # listed again, by the same ref
     assert admin.get(base).status_code == 200

@@ -166,8 +166,8 @@ def _asks_for_a_person(shop, anna) -> tuple[str, int]:
     """A new widget session whose visitor asks for a person: its id and the queued request's id."""
     sid = httpx.post(f"{shop.api_url}/api/sessions", timeout=10).json()["session_id"]
     _send(shop, sid, "can I talk to a person please")
-    request_id = next(e["id"] for e in anna.get("/api/console/live/queue").json()["entries"]
-                      if e["visitor"] == sid[:8])
+    ref = conversation_ref(sid, key=shop.secret_key)  # the queue names visitors by console ref only
+    request_id = next(e["id"] for e in anna.get("/api/console/live/queue").json()["entries"] if e["visitor"] == ref)
     return sid, request_id
 
 
