@@ -9,7 +9,8 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
-    Column, ColumnElement, Engine, Float, Integer, MetaData, String, Table, Text, and_, case, func, inspect, or_, select,
+    Column, ColumnElement, Engine, Float, Integer, MetaData, String, Table, Text, and_, case, func, inspect, not_, or_,
+    select, true,
 )
 from sqlalchemy.engine import Connection
 
@@ -46,6 +47,21 @@ _NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
 JSON_OBJECT_TOKENS = rf"^{_WS}*\{{(?:{_WS}|{_STRING}|{_NUMBER}|true|false|null|[\[\]{{}}:,])*\}}{_WS}*$"
 
 
+# PostgreSQL's JSON operators cannot turn every valid JSON string into text: a NUL
+# (\u0000, e.g. typed by a visitor) or a lone surrogate escape (\ud800) raises. json.dumps
+# escapes every emoji as a surrogate pair, so only unpaired ones are ruled out.
+_LONE_SURROGATE = (r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
+                   r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
+def _text_convertible(data: ColumnElement) -> ColumnElement:
+    """SQL (PostgreSQL): no escape in ``data`` that a JSON-to-text conversion refuses."""
+    has_surrogate = or_(func.strpos(data, "\\ud") > 0, func.strpos(data, "\\uD") > 0)
+    # CASE keeps the regex off the rows (nearly all) with no surrogate escape at all.
+    return and_(func.strpos(data, "\\u0000") == 0,
+                case((has_surrogate, not_(data.regexp_match(_LONE_SURROGATE))), else_=true()))
+
+
 def valid_event_data(conn: Connection) -> ColumnElement:
     """SQL: ``events.data`` where JSON functions can read it, else NULL (a malformed row reads as no data)."""
     data = events.c.data
@@ -53,7 +69,7 @@ def valid_event_data(conn: Connection) -> ColumnElement:
         # What json.dumps writes is valid JSON but for its non-finite tokens: most rows pass the
         # cheap test, the rest (and any NaN inside a string) get the token-by-token one.
         plain = and_(data.like("{%}"), func.strpos(data, "Infinity") == 0, func.strpos(data, "NaN") == 0)
-        valid = or_(plain, data.regexp_match(JSON_OBJECT_TOKENS))
+        valid = and_(or_(plain, data.regexp_match(JSON_OBJECT_TOKENS)), _text_convertible(data))
     else:
         valid = func.json_valid(data) == 1
     return case((valid, data))
