@@ -8,7 +8,7 @@ from fastapi import HTTPException, Request, WebSocket, status
 
 from api.rate_limit import RateLimited, RateLimits
 from bot.settings import Settings
-from bot.sources import source_of_address, source_of_integration
+from bot.sources import source_of_address
 
 INTEGRATION_HEADER = "authorization"
 BEARER = "bearer "
@@ -44,10 +44,6 @@ def integration_name(request: Request, settings: Settings) -> str | None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown integration key",
                             headers={"WWW-Authenticate": "Bearer"})
     return found
-
-
-def integration_source(name: str) -> str:
-    return source_of_integration(name)
 
 
 def limit(limits: RateLimits, name: str, key: str) -> None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request, status
 
-from api.callers import integration_name, integration_source, limit, request_source
+from api.callers import integration_name, limit, request_source
 from api.deps import LimitsDep, RasaDep, SettingsDep
 from api.relay import EmptyText, deliver, prepare, silence_notice
 from api.errors import error_responses
 from api.schemas import BotMessage, ChatRequest, ChatResponse
 from bot.settings import Settings
+from bot.sources import source_of_integration
 from bot.visitor_sessions import is_session_id, new_session_id
 
 router = APIRouter(prefix="/api", tags=["chat"])
@@ -46,14 +47,17 @@ def _merge_payloads(messages: list[BotMessage]) -> list[BotMessage]:
 
 
 def _conversation(request: Request, body: ChatRequest, settings: Settings, limits) -> tuple[str, str, str]:
-    """(id the caller uses, Rasa sender id, source) for this request, counted against the limits."""
+    """(id the caller uses, Rasa sender id, source) for this request, counted against the caller's limits.
+
+    An integration is limited per key; anyone else per source, as on the widget API.
+    """
     name = integration_name(request, settings)
     if name is not None:
-        source = integration_source(name)
         limit(limits, "integration", name)
         own = body.sender_id or new_session_id(secret_key=settings.secret_key)
-        return own, f"{name}:{own}", source
+        return own, f"{name}:{own}", source_of_integration(name)
     source = request_source(request)
+    limit(limits, "messages", source)
     if body.sender_id is None:
         limit(limits, "sessions", source)
         new = new_session_id(secret_key=settings.secret_key)
@@ -76,8 +80,6 @@ async def chat(body: ChatRequest, request: Request, rasa: RasaDep, settings: Set
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "message is empty")
     own_id, sender_id, source = _conversation(request, body, settings, limits)
     limit(limits, "messages", sender_id)
-    if not source.startswith("key-"):
-        limit(limits, "messages", source)
     async with request.app.state.session_locks.hold(sender_id):
         try:
             message = await prepare(text, sender_id=sender_id, source=source)

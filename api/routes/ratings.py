@@ -4,25 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request, status
 
+from api.callers import limit, request_source
 from api.deps import LimitsDep, SettingsDep, WriteSessionDep
 from api.errors import error_responses
-from api.rate_limit import RateLimited, RateLimits
 from api.schemas import RatingOut, RatingRequest
 from bot.errors import InvalidRating
 from bot.ratings import rate_conversation
 from bot.visitor_sessions import is_session_id
 
 router = APIRouter(prefix="/api/sessions", tags=["widget"])
-
-
-def _limit(limits: RateLimits, key: str) -> None:
-    try:
-        limits.hit("messages", key)
-    except RateLimited as exc:
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS, "too many requests, please slow down",
-            headers={"Retry-After": str(exc.retry_after)},
-        ) from exc
 
 
 @router.post(
@@ -36,8 +26,8 @@ def rate(
 ) -> RatingOut:
     if not is_session_id(session_id, secret_key=settings.secret_key):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "unknown session")
-    _limit(limits, session_id)
-    _limit(limits, request.client.host if request.client else "unknown")
+    limit(limits, "messages", session_id)
+    limit(limits, "messages", request_source(request))  # the same budget as the source's messages
     try:
         stored = rate_conversation(session, sender_id=session_id, rating=body.rating, comment=body.comment)
     except InvalidRating as exc:

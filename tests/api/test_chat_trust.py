@@ -204,3 +204,11 @@ def test_even_an_offered_payload_must_have_the_plain_shape():
     assert message.text == 'greet{"brand": 1e999}' and message.metadata["display"] == bad
     good = '/product_info{"product_id": 12}'
     assert incoming(good, offered=frozenset({good}), source="ip-1").text == good
+
+
+def test_ratings_draw_on_the_same_per_source_budget(gateway):
+    client = gateway(rate_limit_messages="2/minute")
+    sid = client.post("/api/sessions").json()["session_id"]
+    assert client.post(f"/api/sessions/{sid}/messages", json={"text": "hi"}).status_code == 200
+    assert _chat(client, "hi").status_code == 200
+    assert client.post(f"/api/sessions/{sid}/rating", json={"rating": 5}).status_code == 429
