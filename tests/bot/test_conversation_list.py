@@ -11,8 +11,7 @@ from sqlalchemy import Engine
 from bot.db import make_engine
 from bot.transcripts.conversations import ConversationFilters, conversation_exists, list_conversations
 from bot.transcripts.store import metadata
-from tests.bot.tracker_events import TrackerWriter
-from tests.postgres import fresh_postgres_database
+from tests.bot.tracker_events import TrackerWriter, tracker_database
 
 DAY = 86_400.0
 T0 = 1_750_000_000.0  # 2025-06-15
@@ -20,17 +19,8 @@ T0 = 1_750_000_000.0  # 2025-06-15
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def tracker(request, tmp_path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
-        metadata.create_all(engine)
+    with tracker_database(request.param, tmp_path) as engine:
         yield engine
-        engine.dispose()
-        return
-    with fresh_postgres_database() as url:
-        engine = make_engine(url)
-        metadata.create_all(engine)
-        yield engine
-        engine.dispose()
 
 
 @pytest.fixture

@@ -23,13 +23,11 @@ from bot.analytics.conversations import (
     lowest_confidence_intents,
     top_intents,
 )
-from bot.db import make_engine
 from bot.transcripts.chat import chat_messages
 from bot.transcripts.conversations import ConversationFilters, list_conversations
-from bot.transcripts.store import events_after, metadata, parse_event_data
+from bot.transcripts.store import events_after, parse_event_data
 from bot.transcripts.transcript import read_transcript
-from tests.bot.tracker_events import TrackerWriter
-from tests.postgres import fresh_postgres_database
+from tests.bot.tracker_events import TrackerWriter, tracker_database
 
 T0 = datetime(2030, 1, 10, 12, 0, tzinfo=timezone.utc).timestamp()
 PERIOD = period_of_days(first=date(2030, 1, 10), last=date(2030, 1, 11), zone="Europe/Berlin")
@@ -42,19 +40,11 @@ def _strict_dumps(value) -> str:
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def tracker(request, tmp_path_factory) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('malformed') / 'tracker.db'}")
+    with tracker_database(request.param, tmp_path_factory.mktemp("malformed")) as engine:
         yield _fill(engine)
-        engine.dispose()
-        return
-    with fresh_postgres_database() as url:
-        engine = make_engine(url)
-        yield _fill(engine)
-        engine.dispose()
 
 
 def _fill(engine: Engine) -> Engine:
-    metadata.create_all(engine)
     with engine.begin() as conn:
         w = TrackerWriter(conn, start=T0)
         w.session("shoes").user("shoes", "black running shoes", "product_search", 0.97)

@@ -18,12 +18,9 @@ from sqlalchemy import Engine
 
 from bot.analytics import period_of_days
 from bot.analytics.conversations import conversation_totals, lowest_confidence_intents, top_intents
-from bot.db import make_engine
 from bot.transcripts.chat import chat_messages
 from bot.transcripts.conversations import ConversationFilters, list_conversations
-from bot.transcripts.store import metadata
-from tests.bot.tracker_events import TrackerWriter
-from tests.postgres import fresh_postgres_database
+from tests.bot.tracker_events import TrackerWriter, tracker_database
 
 T0 = datetime(2030, 2, 10, 12, 0, tzinfo=timezone.utc).timestamp()
 PERIOD = period_of_days(first=date(2030, 2, 10), last=date(2030, 2, 11), zone="Europe/Berlin")
@@ -31,19 +28,11 @@ PERIOD = period_of_days(first=date(2030, 2, 10), last=date(2030, 2, 11), zone="E
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def tracker(request, tmp_path_factory) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('escapes') / 'tracker.db'}")
+    with tracker_database(request.param, tmp_path_factory.mktemp("escapes")) as engine:
         yield _fill(engine)
-        engine.dispose()
-        return
-    with fresh_postgres_database() as url:
-        engine = make_engine(url)
-        yield _fill(engine)
-        engine.dispose()
 
 
 def _fill(engine: Engine) -> Engine:
-    metadata.create_all(engine)
     with engine.begin() as conn:
         w = TrackerWriter(conn, start=T0)
         w.session("nul").user("nul", "before\x00after", "greet", 0.4)

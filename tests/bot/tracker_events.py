@@ -3,11 +3,38 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
-from bot.transcripts.store import events
+from bot.db import make_engine
+from bot.transcripts.store import events, metadata
+from tests.postgres import fresh_postgres_database
+
+
+@contextmanager
+def tracker_database(dialect: str, directory: Path) -> Iterator[Engine]:
+    """An empty tracker store (Rasa's events table): a SQLite file in ``directory``, or a fresh
+    PostgreSQL database (skipped with the reason where the server is absent)."""
+    if dialect == "sqlite":
+        engine = make_engine(f"sqlite:///{directory / 'tracker.db'}")
+        metadata.create_all(engine)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+        return
+    with fresh_postgres_database() as url:
+        engine = make_engine(url)
+        metadata.create_all(engine)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 class TrackerWriter:
