@@ -3,8 +3,21 @@
 - `rasa_addons.tracker_store.WindowedSQLTrackerStore`: Rasa's SQL tracker
   store, but the policies get a tracker of the recent turns only, so a turn
   costs the same at message 200 as at message 10. See its docstring.
+- `rasa_addons.channels.GatewayInput`: the REST channel the gateway talks to.
+- `rasa_addons.action_validation`: action server responses are checked with a
+  validator compiled once (stock Rasa rebuilds it and re-checks the schema on
+  every action call). Installed here, on import of the package, because Rasa
+  has no hook for it and imports this package for the tracker store and the
+  channel before it handles a message.
 
 Rasa puts the working directory on `sys.path` (`rasa/__main__.py`), so running
 `rasa run` / `rasa train` from the project root is enough to import this
 package; the scripts also set PYTHONPATH to the project root.
 """
+
+try:  # pragma: no cover - the gateway's environment (.venv) has no Rasa
+    from rasa_addons import action_validation as _action_validation
+except ImportError:
+    _action_validation = None
+if _action_validation is not None:
+    _action_validation.install()
