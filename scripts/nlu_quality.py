@@ -15,10 +15,22 @@ def _f1(report: Path) -> float | None:
     return block.get("f1-score")
 
 
+# The statistical entity extractor config.yml uses (the first whose report exists).
+STATISTICAL = ("CRFEntityExtractor", "DIETClassifier")
+
+
+def _statistical(folder: Path) -> Path | None:
+    for name in STATISTICAL:
+        if (folder / f"{name}_report.json").exists():
+            return folder / f"{name}_report.json"
+    return None
+
+
 def _entities(folder: Path) -> float | None:
-    # DIET extracts every entity type; the regex extractor only knows order
-    # numbers and emails, so its macro average is not comparable.
-    return _f1(folder / "DIETClassifier_report.json")
+    # The statistical extractor learns every entity type; the regex extractor only
+    # knows order numbers and emails, so its macro average is not comparable.
+    report = _statistical(folder)
+    return _f1(report) if report else None
 
 
 # Entity types whose shape a regex knows; the form validation takes the first
@@ -35,11 +47,11 @@ def _label_f1(report: Path) -> dict[str, float]:
 
 def _entities_as_used(folder: Path) -> float | None:
     """Macro-F1 over entity types, each from the extractor the bot relies on for it."""
-    diet, regex = folder / "DIETClassifier_report.json", folder / "RegexEntityExtractor_report.json"
-    if not diet.exists() or not regex.exists():
+    learned, regex = _statistical(folder), folder / "RegexEntityExtractor_report.json"
+    if learned is None or not regex.exists():
         return None
-    by_diet, by_regex = _label_f1(diet), _label_f1(regex)
-    scores = [by_regex[k] if k in REGEX_TYPES and k in by_regex else f1 for k, f1 in by_diet.items()]
+    by_learned, by_regex = _label_f1(learned), _label_f1(regex)
+    scores = [by_regex[k] if k in REGEX_TYPES and k in by_regex else f1 for k, f1 in by_learned.items()]
     return sum(scores) / len(scores) if scores else None
 
 
@@ -52,7 +64,10 @@ def main(folders: list[str]) -> int:
         folder = Path(name)
         intent = _f1(folder / "intent_report.json")
         entity = _entities(folder)
-        print(f"{folder.name}: intent macro-F1 {intent if intent is None else f'{intent:.3f}'}, entity macro-F1 {entity if entity is None else f'{entity:.3f}'}")
+        extractor = _statistical(folder)
+        label = extractor.name.removesuffix("_report.json") if extractor else "entity"
+        print(f"{folder.name}: intent macro-F1 {intent if intent is None else f'{intent:.3f}'},"
+              f" {label} entity macro-F1 {entity if entity is None else f'{entity:.3f}'}")
         used = _entities_as_used(folder)
         if used is not None:
             print(f"  entity macro-F1 as the bot extracts them (order numbers and emails by regex) {used:.3f}")
