@@ -141,12 +141,15 @@ def stop_process(proc: subprocess.Popen | None) -> None:
 
 class RasaServer:
     def __init__(self, workdir: Path, *, store_type: str, tracker: dict[str, str], extra: dict[str, str],
-                 action_url: str) -> None:
+                 action_url: str, model: Path = MODEL, cwd: Path = ROOT) -> None:
         self.workdir = workdir
+        self.model, self.cwd = model, cwd
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.token = secrets.token_urlsafe(16)
-        lines = ["action_endpoint:", f'  url: "{action_url}/webhook"', "tracker_store:", f"  type: {store_type}"]
+        lines = ["action_endpoint:", f'  url: "{action_url}/webhook"']
+        if store_type:  # empty: Rasa's default, the in-memory store
+            lines += ["tracker_store:", f"  type: {store_type}"]
         lines += [f'  {k}: "{v}"' for k, v in {**tracker, **extra}.items()]
         self.endpoints = workdir / "endpoints.yml"
         self.endpoints.write_text("\n".join(lines) + "\n")
@@ -159,11 +162,11 @@ class RasaServer:
         log = open(self.log_path, "wb")  # noqa: SIM115 - lives as long as the process
         self.proc = subprocess.Popen(
             [
-                str(RASA), "run", "--model", str(MODEL), "--enable-api", f"--auth-token={self.token}",
+                str(RASA), "run", "--model", str(self.model), "--enable-api", f"--auth-token={self.token}",
                 "--interface", "127.0.0.1", "--port", str(self.port),
-                "--endpoints", str(self.endpoints), "--credentials", str(ROOT / "credentials.yml"),
+                "--endpoints", str(self.endpoints), "--credentials", str(self.cwd / "credentials.yml"),
             ],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=self.cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
 
         def ready() -> bool:
