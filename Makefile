@@ -7,8 +7,8 @@ run:        ## set up everything and run the service on SQLite
 test:       ## run the whole test suite
 	@bash scripts/test.sh
 
-train:      ## (re)train the Rasa model if training data changed
-	@bash -c 'source scripts/lib.sh && setup_envs && ensure_model'
+train:      ## (re)train the Rasa model if training data changed (FULL=1: from scratch, no fine-tuning)
+	@SHOP_TRAIN_FULL=$(FULL) bash -c 'source scripts/lib.sh && setup_envs && ensure_model'
 
 migrate:    ## apply database migrations
 	@.venv/bin/python -m bot.migrate
@@ -26,8 +26,9 @@ validate:   ## check the Rasa training data
 quality:    ## NLU figures: held-out test set and 5-fold cross-validation
 	@bash scripts/quality.sh
 
-bench:      ## turn latency at turn 1 vs turn 200 (stock tracker store vs ours)
-	@bash -c 'source scripts/lib.sh && setup_envs && ensure_model' && .venv/bin/python benchmarks/dialogue_latency.py --both
+bench:      ## throughput of one Rasa process vs a stock `rasa init` bot; turn latency at turn 1 vs turn 200
+	@bash -c 'source scripts/lib.sh && setup_envs && ensure_model' && .venv/bin/python benchmarks/throughput.py \
+	  && .venv/bin/python benchmarks/dialogue_latency.py --both
 
 clean:      ## remove environments, models and local databases
 	rm -rf .venv .venv-rasa models var .pytest_cache

@@ -97,30 +97,86 @@ setup_envs() {
 # spaCy's English word list for the NLU's unfamiliar-words gate (config.yml);
 # Rasa's environment lacks spacy-lookups-data, so .venv writes it.
 LEXICON="var/nlu/english_words.txt"
-ensure_lexicon() {
+ensure_lexicon() {  # rebuilt only when its script or spaCy's data (the lock) is newer
+  if [ -s "$LEXICON" ] && [ "$LEXICON" -nt scripts/english_words.py ] && [ "$LEXICON" -nt requirements/app.lock ]; then
+    return
+  fi
   .venv/bin/python scripts/english_words.py "$LEXICON"
 }
 
-# Hash of everything the Rasa model is trained from, our NLU component's code included.
-training_fingerprint() {
-  { cat config.yml domain.yml "$LEXICON" rasa_addons/familiarity.py rasa_addons/unfamiliar_words.py; find data -type f -name '*.yml' | LC_ALL=C sort | xargs cat; } | sha256sum | cut -d' ' -f1
+# What the Rasa model is trained from, in parts, one "part hash" line each; the
+# model is up to date when every part matches what it was trained from
+# (models/.parts). Our NLU component's code and word list are a part too.
+sha_of() { cat "$@" | sha256sum | cut -d' ' -f1; }
+yml_under() { find "$@" -type f -name '*.yml' | LC_ALL=C sort; }
+training_parts() {
+  echo "config.yml $(sha_of config.yml)"
+  echo "domain.yml $(sha_of domain.yml)"
+  echo "data/knowledge $(sha_of $(yml_under data/knowledge))"
+  echo "data/nlu $(sha_of $(yml_under data/nlu))"
+  echo "data/stories+rules $(sha_of $(yml_under data/stories data/rules))"
+  echo "rasa_addons(NLU) $(sha_of "$LEXICON" rasa_addons/familiarity.py rasa_addons/unfamiliar_words.py)"
 }
 
 MODEL="models/shop.tar.gz"
+PARTS="models/.parts"
+# Rasa's training cache: a component whose inputs did not change is reused from here.
+export RASA_CACHE_DIRECTORY="${RASA_CACHE_DIRECTORY:-$ROOT/.rasa/cache}"
+
+# Why a retrain is needed, and what Rasa will retrain (it decides per component
+# from its inputs; this says it in words).
+retrain_reason() {
+  local want="$1" changed
+  if [ ! -f "$MODEL" ] || [ ! -f "$PARTS" ]; then
+    echo "no trained model yet"; return
+  fi
+  changed="$(changed_parts "$want")"
+  [ -n "$changed" ] || { echo "FULL=1: the fine-tuned model is trained again from scratch (the NLU; the rest comes from the cache)"; return; }
+  case ",$changed," in
+    *,config.yml,*) echo "$changed changed: components whose settings changed are retrained" ;;
+    *,domain.yml,*|*,data/stories+rules,*) echo "$changed changed: the dialogue policies are retrained (and the NLU if its intents, entities or responses changed)" ;;
+    *) echo "$changed changed: only the NLU is retrained; the dialogue policies come from the cache" ;;
+  esac
+}
+
+# The parts the model was trained from, and those that differ in the working tree.
+trained_parts() { grep -v '^finetuned' "$PARTS" | cut -d' ' -f1,2; }
+changed_parts() {
+  diff <(trained_parts) <(echo "$1") | sed -n 's/^> \([^ ]*\) .*/\1/p' | paste -sd, - | sed 's/,/, /g'
+}
+
+# When only NLU examples changed (same intents and entities, since those live in
+# domain.yml), the model is fine-tuned: Rasa's incremental training starts from
+# the last model and runs a fifth of the configured epochs on the new data.
+# `make train FULL=1` (SHOP_TRAIN_FULL=1) trains from scratch instead; the
+# figures in README.md (Quality) are for a model trained from scratch.
+FINETUNE_FRACTION="${SHOP_FINETUNE_EPOCH_FRACTION:-0.2}"
 
 ensure_model() {
-  local want
+  local want reason started args=()
   ensure_lexicon
-  want="$(training_fingerprint)"
-  if [ -f "$MODEL" ] && [ -f models/.fingerprint ] && [ "$(cat models/.fingerprint)" = "$want" ]; then
-    log "Rasa model is up to date ($MODEL)"
+  want="$(training_parts)"
+  if [ -f "$MODEL" ] && [ -f "$PARTS" ] && [ "$(trained_parts)" = "$want" ] \
+      && ! { [ "${SHOP_TRAIN_FULL:-}" = 1 ] && grep -q '^finetuned' "$PARTS"; }; then
+    log "Rasa model is up to date ($MODEL$(grep -q '^finetuned' "$PARTS" && echo ', fine-tuned; make train FULL=1 trains it from scratch'))"
     return
   fi
-  log "training the Rasa model (config, domain or data changed; 10-20 minutes on 2 cores)"
-  mkdir -p models
-  .venv-rasa/bin/rasa train --quiet --fixed-model-name shop --out models >var/train.log 2>&1 \
+  if [ "${SHOP_TRAIN_FULL:-}" != 1 ] && [ -f "$MODEL" ] && [ -f "$PARTS" ] && [ "$(changed_parts "$want")" = "data/nlu" ]; then
+    reason="only NLU examples changed: fine-tuning the last model with ${FINETUNE_FRACTION} of the epochs (make train FULL=1 for a full retrain)"
+    args=(--finetune "$MODEL" --epoch-fraction "$FINETUNE_FRACTION")
+  else
+    reason="$(retrain_reason "$want")"
+    if [ ! -d "$RASA_CACHE_DIRECTORY" ]; then
+      reason="$reason; no training cache yet ($RASA_CACHE_DIRECTORY): every component is trained from scratch"
+    fi
+  fi
+  log "training the Rasa model: $reason"
+  mkdir -p models var
+  started=$SECONDS
+  .venv-rasa/bin/rasa train --quiet "${args[@]}" --fixed-model-name shop --out models >var/train.log 2>&1 \
     || { tail -n 40 var/train.log >&2; die "rasa train failed (full log: var/train.log)"; }
-  echo "$want" > models/.fingerprint
+  { echo "$want"; [ "${#args[@]}" -eq 0 ] || echo "finetuned from a model trained on other NLU examples"; } > "$PARTS"
+  log "trained $MODEL in $((SECONDS - started)) s (log: var/train.log)"
 }
 
 # Debian's Chromium for the browser tests (Playwright drives it; it cannot
