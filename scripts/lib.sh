@@ -142,7 +142,7 @@ retrain_reason() {
 # The parts the model was trained from, and those that differ in the working tree.
 trained_parts() { grep -v '^finetuned' "$PARTS" | cut -d' ' -f1,2; }
 changed_parts() {
-  diff <(trained_parts) <(echo "$1") | sed -n 's/^> \([^ ]*\) .*/\1/p' | paste -sd, - | sed 's/,/, /g'
+  { diff <(trained_parts) <(echo "$1") || true; } | sed -n 's/^> \([^ ]*\) .*/\1/p' | paste -sd, - | sed 's/,/, /g'
 }
 
 # When only NLU examples changed (same intents and entities, since those live in

@@ -1,0 +1,38 @@
+"""`make train` decides what to retrain from scripts/lib.sh's part hashes; these check its wording."""
+
+import subprocess
+
+from tests.e2e.stack import ROOT
+
+TRAINED = "\n".join([
+    "config.yml aaa", "domain.yml bbb", "data/knowledge ccc", "data/nlu ddd", "data/stories+rules eee",
+    "rasa_addons(NLU) fff",
+])
+
+
+def lib(tmp_path, snippet: str, *, trained: str = TRAINED, finetuned: bool = False) -> str:
+    (tmp_path / "shop.tar.gz").write_bytes(b"model")
+    (tmp_path / ".parts").write_text(trained + ("\nfinetuned from a model trained on other NLU examples" if finetuned else "") + "\n")
+    script = f'source scripts/lib.sh; MODEL="{tmp_path}/shop.tar.gz"; PARTS="{tmp_path}/.parts"; {snippet}'
+    return subprocess.run(["bash", "-c", script], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_only_nlu_examples_changed(tmp_path):
+    want = TRAINED.replace("data/nlu ddd", "data/nlu xxx")
+    assert lib(tmp_path, f'changed_parts "{want}"') == "data/nlu"
+    assert "only the NLU is retrained" in lib(tmp_path, f'retrain_reason "{want}"')
+
+
+def test_stories_and_config_changes_are_named(tmp_path):
+    want = TRAINED.replace("config.yml aaa", "config.yml x").replace("data/stories+rules eee", "data/stories+rules y")
+    assert lib(tmp_path, f'changed_parts "{want}"') == "config.yml, data/stories+rules"
+    assert lib(tmp_path, f'retrain_reason "{want}"').startswith("config.yml, data/stories+rules changed")
+
+
+def test_a_fine_tuned_model_compares_by_its_parts(tmp_path):
+    assert lib(tmp_path, 'trained_parts', finetuned=True) == TRAINED
+    assert lib(tmp_path, f'changed_parts "{TRAINED}"', finetuned=True) == ""
+
+
+def test_no_model_yet(tmp_path):
+    assert lib(tmp_path, f'rm "$MODEL"; retrain_reason "{TRAINED}"') == "no trained model yet"
