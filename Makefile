@@ -26,9 +26,10 @@ validate:   ## check the Rasa training data
 quality:    ## NLU figures: held-out test set and 5-fold cross-validation
 	@bash scripts/quality.sh
 
-bench:      ## throughput of one Rasa process vs a stock `rasa init` bot; turn latency at turn 1 vs turn 200
-	@bash -c 'source scripts/lib.sh && setup_envs && ensure_model' && .venv/bin/python benchmarks/throughput.py \
-	  && .venv/bin/python benchmarks/dialogue_latency.py --both
+bench:      ## throughput of one Rasa process vs a stock `rasa init` bot; turn latency at turn 1 vs turn 200 (THROUGHPUT_ARGS=--quick)
+	@bash -c 'source scripts/lib.sh && setup_envs && ensure_model'
+	@status=0; .venv/bin/python benchmarks/throughput.py $(THROUGHPUT_ARGS) || status=1; \
+	  .venv/bin/python benchmarks/dialogue_latency.py --both || status=1; exit $$status
 
 clean:      ## remove environments, models and local databases
 	rm -rf .venv .venv-rasa models var .pytest_cache

@@ -21,12 +21,7 @@ server (a temporary database is created and dropped).
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,10 +32,8 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
-MODEL = ROOT / "models" / "shop.tar.gz"
-RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
-ADDON_STORE = "rasa_addons.tracker_store.WindowedSQLTrackerStore"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import ADDON_STORE, MODEL, ActionServer, RasaServer, machine  # noqa: E402
 
 # (message, a fragment of the expected reply) - cycled over.
 SCRIPT = [
@@ -54,28 +47,6 @@ SCRIPT = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def machine() -> str:
-    model = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        ncpu = len(os.sched_getaffinity(0))
-    except AttributeError:
-        ncpu = os.cpu_count() or 0
-    return f"nproc={ncpu}, CPU: {model}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
-
-
 def pg_admin(sql: str) -> None:
     subprocess.run(
         [sys.executable, "-c", (
@@ -85,102 +56,6 @@ def pg_admin(sql: str) -> None:
         ), sql],
         check=True,
     )
-
-
-def wait_until(ready, proc: subprocess.Popen, what: str, tail, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{what} exited during start-up:\n" + tail())
-        try:
-            if ready():
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"{what} not ready after {timeout}s:\n" + tail())
-
-
-class ActionServer:
-    """Our action server on a free port, with a migrated throwaway SQLite shop DB."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = workdir / "actions.log"
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("SHOP_")}
-        self.env.update(SHOP_DATABASE_URL=f"sqlite:///{workdir / 'shop.db'}", PYTHONPATH=str(ROOT))
-        self.proc: subprocess.Popen | None = None
-
-    def start(self, timeout: float = 60) -> None:
-        python = str(ROOT / ".venv" / "bin" / "python")
-        subprocess.run([python, "-m", "bot.migrate"], cwd=ROOT, env=self.env, check=True, capture_output=True)
-        log = open(self.log_path, "wb")  # noqa: SIM115 - lives as long as the process
-        self.proc = subprocess.Popen([python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.port)],
-                                     cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        wait_until(lambda: httpx.get(f"{self.url}/health", timeout=3).status_code == 200,
-                   self.proc, "the action server", self.tail, timeout)
-
-    def tail(self, n: int = 40) -> str:
-        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-        return "\n".join(text.splitlines()[-n:])
-
-    def stop(self) -> None:
-        stop_process(self.proc)
-
-
-def stop_process(proc: subprocess.Popen | None) -> None:
-    if proc and proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-class RasaServer:
-    def __init__(self, workdir: Path, *, store_type: str, tracker: dict[str, str], extra: dict[str, str],
-                 action_url: str, model: Path = MODEL, cwd: Path = ROOT) -> None:
-        self.workdir = workdir
-        self.model, self.cwd = model, cwd
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.token = secrets.token_urlsafe(16)
-        lines = ["action_endpoint:", f'  url: "{action_url}/webhook"']
-        if store_type:  # empty: Rasa's default, the in-memory store
-            lines += ["tracker_store:", f"  type: {store_type}"]
-        lines += [f'  {k}: "{v}"' for k, v in {**tracker, **extra}.items()]
-        self.endpoints = workdir / "endpoints.yml"
-        self.endpoints.write_text("\n".join(lines) + "\n")
-        self.log_path = workdir / "rasa.log"
-        self.proc: subprocess.Popen | None = None
-
-    def start(self, timeout: float = 300) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SHOP_")}
-        env.update(RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=str(ROOT))
-        log = open(self.log_path, "wb")  # noqa: SIM115 - lives as long as the process
-        self.proc = subprocess.Popen(
-            [
-                str(RASA), "run", "--model", str(self.model), "--enable-api", f"--auth-token={self.token}",
-                "--interface", "127.0.0.1", "--port", str(self.port),
-                "--endpoints", str(self.endpoints), "--credentials", str(self.cwd / "credentials.yml"),
-            ],
-            cwd=self.cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-
-        def ready() -> bool:
-            r = httpx.get(f"{self.url}/status", params={"token": self.token}, timeout=3)
-            return r.status_code == 200 and bool(r.json().get("model_file"))
-
-        wait_until(ready, self.proc, "rasa run", self.tail, timeout)
-
-    def tail(self, n: int = 40) -> str:
-        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-        return "\n".join(text.splitlines()[-n:])
-
-    def stop(self) -> None:
-        stop_process(self.proc)
 
 
 def converse(client: httpx.Client, url: str, turns: int) -> tuple[list[float], list[str], int]:
