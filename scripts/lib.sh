@@ -141,6 +141,7 @@ retrain_reason() {
 
 # The parts the model was trained from, and those that differ in the working tree.
 trained_parts() { grep -v '^finetuned' "$PARTS" | cut -d' ' -f1,2; }
+is_finetuned() { grep -q '^finetuned' "$PARTS"; }
 changed_parts() {
   { diff <(trained_parts) <(echo "$1") || true; } | sed -n 's/^> \([^ ]*\) .*/\1/p' | paste -sd, - | sed 's/,/, /g'
 }
@@ -157,8 +158,8 @@ ensure_model() {
   ensure_lexicon
   want="$(training_parts)"
   if [ -f "$MODEL" ] && [ -f "$PARTS" ] && [ "$(trained_parts)" = "$want" ] \
-      && ! { [ "${SHOP_TRAIN_FULL:-}" = 1 ] && grep -q '^finetuned' "$PARTS"; }; then
-    log "Rasa model is up to date ($MODEL$(grep -q '^finetuned' "$PARTS" && echo ', fine-tuned; make train FULL=1 trains it from scratch'))"
+      && ! { [ "${SHOP_TRAIN_FULL:-}" = 1 ] && is_finetuned; }; then
+    log "Rasa model is up to date ($MODEL$(is_finetuned && echo ', fine-tuned; make train FULL=1 trains it from scratch'))"
     return
   fi
   if [ "${SHOP_TRAIN_FULL:-}" != 1 ] && [ -f "$MODEL" ] && [ -f "$PARTS" ] && [ "$(changed_parts "$want")" = "data/nlu" ]; then
