@@ -1,0 +1,165 @@
+"""Intent classification and policy-answer selection with linear models over TF-IDF n-grams.
+
+They replace DIET's intent head and the TensorFlow ResponseSelector (issue 16):
+on this data a logistic regression over word 1-2-grams and character 1-4-grams
+(inside word boundaries, so typos still share most n-grams) scores as well as
+the transformers on the held-out sets, trains in seconds instead of minutes and
+classifies a message in well under a millisecond, with no TensorFlow in memory.
+
+- ``LinearIntentClassifier`` sets ``intent`` and ``intent_ranking`` like any Rasa
+  intent classifier; the FallbackClassifier reads its probabilities.
+- ``LinearResponseSelector`` picks the sub-question of a retrieval intent
+  ("shipping_info/cost") and writes ``response_selector`` in the shape Rasa's
+  ResponseSelector does, so ``utter_shipping_info`` and the transcripts work as before.
+
+Both read the raw text (lower-cased), so no Rasa featurizer is needed for them.
+The fitted models are stored with joblib in the model archive, which is trusted
+like the rest of the model (it names the Python classes Rasa loads).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from typing import Any, Dict, List, Optional, Text
+
+import joblib
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_union
+
+logger = logging.getLogger(__name__)
+
+MODEL_FILE = "linear_model.joblib"
+RANKING_LENGTH = 10
+
+# Rasa warns when retrieval-intent examples exist and its own ResponseSelector is not
+# in the pipeline; LinearResponseSelector is what consumes them here.
+warnings.filterwarnings("ignore", message="You have defined training data with examples for training a response selector")
+
+
+def _pipeline(config: Dict[Text, Any]) -> Pipeline:
+    features = make_union(
+        TfidfVectorizer(analyzer="word", ngram_range=(1, int(config["word_max_ngram"])),
+                        token_pattern=r"(?u)\b\w+\b", sublinear_tf=True, lowercase=True),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, int(config["char_max_ngram"])),
+                        sublinear_tf=True, lowercase=True),
+    )
+    model = LogisticRegression(C=float(config["C"]), max_iter=int(config["max_iter"]),
+                               class_weight="balanced", random_state=int(config["random_seed"]))
+    return Pipeline([("features", features), ("model", model)])
+
+
+def _text(message: Message) -> str:
+    return message.get(TEXT) or ""
+
+
+class _LinearComponent(GraphComponent):
+    """Training, storage and loading shared by the two components."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"C": 30.0, "word_max_ngram": 2, "char_max_ngram": 4, "max_iter": 2000, "random_seed": 42}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 pipeline: Optional[Pipeline] = None) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._pipeline = pipeline
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "_LinearComponent":
+        return cls(config, model_storage, resource)
+
+    def _fit(self, texts: List[str], labels: List[str]) -> Resource:
+        if len(set(labels)) < 2:
+            logger.info("%s: fewer than two labels in the training data; nothing to learn", type(self).__name__)
+            return self._resource
+        self._pipeline = _pipeline(self._config).fit(texts, labels)
+        with self._model_storage.write_to(self._resource) as directory:
+            joblib.dump(self._pipeline, directory / MODEL_FILE)
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "_LinearComponent":
+        try:
+            with model_storage.read_from(resource) as directory:
+                pipeline = joblib.load(directory / MODEL_FILE)
+        except (ValueError, FileNotFoundError):
+            logger.warning("%s: no stored model; it predicts nothing", cls.__name__)
+            pipeline = None
+        return cls(config, model_storage, resource, pipeline)
+
+    def _rankings(self, messages: List[Message]) -> List[List[Dict[Text, Any]]]:
+        """Per message, the labels with their probabilities, most likely first."""
+        assert self._pipeline is not None
+        probabilities = self._pipeline.predict_proba([_text(m) for m in messages])
+        labels = self._pipeline.classes_
+        rankings = []
+        for row in probabilities:
+            order = row.argsort()[::-1][:RANKING_LENGTH]
+            rankings.append([{"name": str(labels[i]), "confidence": float(row[i])} for i in order])
+        return rankings
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class LinearIntentClassifier(_LinearComponent):
+    """The message's intent and a ranking of the likeliest ten."""
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        return self._fit([_text(e) for e in examples], [e.get(INTENT) for e in examples])
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self._pipeline is None or not messages:
+            return messages
+        for message, ranking in zip(messages, self._rankings(messages)):
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
+
+
+RETRIEVAL_INTENTS = "all_retrieval_intents"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class LinearResponseSelector(_LinearComponent):
+    """The sub-question of a retrieval intent, written where Rasa's ResponseSelector writes it.
+
+    One selector serves every retrieval intent (Rasa's "default" selector key);
+    ``utter_<intent>`` then answers with the response of the predicted
+    ``<intent>/<sub-question>`` from the domain.
+    """
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get(INTENT_RESPONSE_KEY) and e.get(TEXT)]
+        return self._fit([_text(e) for e in examples], [e.get(INTENT_RESPONSE_KEY) for e in examples])
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self._pipeline is None or not messages:
+            return messages
+        retrieval_intents = sorted({str(label).split("/", 1)[0] for label in self._pipeline.classes_})
+        for message, ranking in zip(messages, self._rankings(messages)):
+            best = ranking[0]
+            selected = {
+                "response": {
+                    "responses": None,  # the answer's text comes from the domain, by utter_action
+                    "confidence": best["confidence"],
+                    INTENT_RESPONSE_KEY: best["name"],
+                    "utter_action": f"utter_{best['name']}",
+                },
+                "ranking": [{"confidence": r["confidence"], INTENT_RESPONSE_KEY: r["name"]} for r in ranking],
+            }
+            message.set("response_selector", {RETRIEVAL_INTENTS: retrieval_intents, "default": selected},
+                        add_to_output=True)
+        return messages
