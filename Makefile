@@ -7,7 +7,7 @@ run:        ## set up everything and run the service on SQLite
 test:       ## run the whole test suite
 	@bash scripts/test.sh
 
-train:      ## (re)train the Rasa model if training data changed (FULL=1: from scratch, no fine-tuning)
+train:      ## (re)train the Rasa model if training data changed (FULL=1: every component again, without the cache)
 	@SHOP_TRAIN_FULL=$(FULL) bash -c 'source scripts/lib.sh && setup_envs && ensure_model'
 
 migrate:    ## apply database migrations

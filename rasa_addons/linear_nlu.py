@@ -24,6 +24,7 @@ import warnings
 from typing import Any, Dict, List, Optional, Text
 
 import joblib
+from scipy.sparse import hstack
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -33,7 +34,6 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_union
 
 logger = logging.getLogger(__name__)
 
@@ -45,16 +45,36 @@ RANKING_LENGTH = 10
 warnings.filterwarnings("ignore", message="You have defined training data with examples for training a response selector")
 
 
-def _pipeline(config: Dict[Text, Any]) -> Pipeline:
-    features = make_union(
-        TfidfVectorizer(analyzer="word", ngram_range=(1, int(config["word_max_ngram"])),
-                        token_pattern=r"(?u)\b\w+\b", sublinear_tf=True, lowercase=True),
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, int(config["char_max_ngram"])),
-                        sublinear_tf=True, lowercase=True),
-    )
-    model = LogisticRegression(C=float(config["C"]), max_iter=int(config["max_iter"]),
-                               class_weight="balanced", random_state=int(config["random_seed"]))
-    return Pipeline([("features", features), ("model", model)])
+class TextModel:
+    """Word and character TF-IDF n-grams side by side, and a logistic regression over them.
+
+    sklearn's FeatureUnion would do the same, but dispatches through joblib on every
+    call, which cost more than the classification itself at one message a call.
+    """
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.vectorizers = (
+            TfidfVectorizer(analyzer="word", ngram_range=(1, int(config["word_max_ngram"])),
+                            token_pattern=r"(?u)\b\w+\b", sublinear_tf=True, lowercase=True),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(1, int(config["char_max_ngram"])),
+                            sublinear_tf=True, lowercase=True),
+        )
+        self.model = LogisticRegression(C=float(config["C"]), max_iter=int(config["max_iter"]),
+                                        class_weight="balanced", random_state=int(config["random_seed"]))
+
+    @property
+    def classes_(self) -> Any:
+        return self.model.classes_
+
+    def _features(self, texts: List[str], fit: bool = False) -> Any:
+        return hstack([v.fit_transform(texts) if fit else v.transform(texts) for v in self.vectorizers], format="csr")
+
+    def fit(self, texts: List[str], labels: List[str]) -> "TextModel":
+        self.model.fit(self._features(texts, fit=True), labels)
+        return self
+
+    def predict_proba(self, texts: List[str]) -> Any:
+        return self.model.predict_proba(self._features(texts))
 
 
 def _text(message: Message) -> str:
@@ -69,11 +89,11 @@ class _LinearComponent(GraphComponent):
         return {"C": 30.0, "word_max_ngram": 2, "char_max_ngram": 4, "max_iter": 2000, "random_seed": 42}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 pipeline: Optional[Pipeline] = None) -> None:
+                 model: Optional[TextModel] = None) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
-        self._pipeline = pipeline
+        self._model = model
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -84,9 +104,9 @@ class _LinearComponent(GraphComponent):
         if len(set(labels)) < 2:
             logger.info("%s: fewer than two labels in the training data; nothing to learn", type(self).__name__)
             return self._resource
-        self._pipeline = _pipeline(self._config).fit(texts, labels)
+        self._model = TextModel(self._config).fit(texts, labels)
         with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(self._pipeline, directory / MODEL_FILE)
+            joblib.dump(self._model, directory / MODEL_FILE)
         return self._resource
 
     @classmethod
@@ -94,17 +114,17 @@ class _LinearComponent(GraphComponent):
              execution_context: ExecutionContext, **kwargs: Any) -> "_LinearComponent":
         try:
             with model_storage.read_from(resource) as directory:
-                pipeline = joblib.load(directory / MODEL_FILE)
+                model = joblib.load(directory / MODEL_FILE)
         except (ValueError, FileNotFoundError):
             logger.warning("%s: no stored model; it predicts nothing", cls.__name__)
-            pipeline = None
-        return cls(config, model_storage, resource, pipeline)
+            model = None
+        return cls(config, model_storage, resource, model)
 
     def _rankings(self, messages: List[Message]) -> List[List[Dict[Text, Any]]]:
         """Per message, the labels with their probabilities, most likely first."""
-        assert self._pipeline is not None
-        probabilities = self._pipeline.predict_proba([_text(m) for m in messages])
-        labels = self._pipeline.classes_
+        assert self._model is not None
+        probabilities = self._model.predict_proba([_text(m) for m in messages])
+        labels = self._model.classes_
         rankings = []
         for row in probabilities:
             order = row.argsort()[::-1][:RANKING_LENGTH]
@@ -121,7 +141,7 @@ class LinearIntentClassifier(_LinearComponent):
         return self._fit([_text(e) for e in examples], [e.get(INTENT) for e in examples])
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if self._pipeline is None or not messages:
+        if self._model is None or not messages:
             return messages
         for message, ranking in zip(messages, self._rankings(messages)):
             message.set(INTENT, ranking[0], add_to_output=True)
@@ -146,9 +166,9 @@ class LinearResponseSelector(_LinearComponent):
         return self._fit([_text(e) for e in examples], [e.get(INTENT_RESPONSE_KEY) for e in examples])
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if self._pipeline is None or not messages:
+        if self._model is None or not messages:
             return messages
-        retrieval_intents = sorted({str(label).split("/", 1)[0] for label in self._pipeline.classes_})
+        retrieval_intents = sorted({str(label).split("/", 1)[0] for label in self._model.classes_})
         for message, ranking in zip(messages, self._rankings(messages)):
             best = ranking[0]
             selected = {

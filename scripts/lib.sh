@@ -131,7 +131,7 @@ retrain_reason() {
     echo "no trained model yet"; return
   fi
   changed="$(changed_parts "$want")"
-  [ -n "$changed" ] || { echo "FULL=1: the fine-tuned model is trained again from scratch (the NLU; the rest comes from the cache)"; return; }
+  [ -n "$changed" ] || { echo "FULL=1: every component is trained again, without the cache"; return; }
   case ",$changed," in
     *,config.yml,*) echo "$changed changed: components whose settings changed are retrained" ;;
     *,domain.yml,*|*,data/stories+rules,*) echo "$changed changed: the dialogue policies are retrained (and the NLU if its intents, entities or responses changed)" ;;
@@ -140,43 +140,35 @@ retrain_reason() {
 }
 
 # The parts the model was trained from, and those that differ in the working tree.
-trained_parts() { grep -v '^finetuned' "$PARTS" | cut -d' ' -f1,2; }
-is_finetuned() { grep -q '^finetuned' "$PARTS"; }
+trained_parts() { cut -d' ' -f1,2 "$PARTS"; }
 changed_parts() {
   { diff <(trained_parts) <(echo "$1") || true; } | sed -n 's/^> \([^ ]*\) .*/\1/p' | paste -sd, - | sed 's/,/, /g'
 }
 
-# When only NLU examples changed (same intents and entities, since those live in
-# domain.yml), the model is fine-tuned: Rasa's incremental training starts from
-# the last model and runs a fifth of the configured epochs on the new data.
-# `make train FULL=1` (SHOP_TRAIN_FULL=1) trains from scratch instead; the
-# figures in README.md (Quality) are for a model trained from scratch.
-FINETUNE_FRACTION="${SHOP_FINETUNE_EPOCH_FRACTION:-0.2}"
-
+# A full training takes well under a minute on 2 cores (no TensorFlow component),
+# so the model is always trained, never fine-tuned. `make train FULL=1`
+# (SHOP_TRAIN_FULL=1) trains every component again with an empty cache.
 ensure_model() {
-  local want reason started args=()
+  local want reason started cache="$RASA_CACHE_DIRECTORY"
   ensure_lexicon
   want="$(training_parts)"
-  if [ -f "$MODEL" ] && [ -f "$PARTS" ] && [ "$(trained_parts)" = "$want" ] \
-      && ! { [ "${SHOP_TRAIN_FULL:-}" = 1 ] && is_finetuned; }; then
-    log "Rasa model is up to date ($MODEL$(is_finetuned && echo ', fine-tuned; make train FULL=1 trains it from scratch'))"
+  if [ "${SHOP_TRAIN_FULL:-}" != 1 ] && [ -f "$MODEL" ] && [ -f "$PARTS" ] && [ "$(trained_parts)" = "$want" ]; then
+    log "Rasa model is up to date ($MODEL)"
     return
   fi
-  if [ "${SHOP_TRAIN_FULL:-}" != 1 ] && [ -f "$MODEL" ] && [ -f "$PARTS" ] && [ "$(changed_parts "$want")" = "data/nlu" ]; then
-    reason="only NLU examples changed: fine-tuning the last model with ${FINETUNE_FRACTION} of the epochs (make train FULL=1 for a full retrain)"
-    args=(--finetune "$MODEL" --epoch-fraction "$FINETUNE_FRACTION")
-  else
-    reason="$(retrain_reason "$want")"
-    if [ ! -d "$RASA_CACHE_DIRECTORY" ]; then
-      reason="$reason; no training cache yet ($RASA_CACHE_DIRECTORY): every component is trained from scratch"
-    fi
+  reason="$(retrain_reason "$want")"
+  if [ "${SHOP_TRAIN_FULL:-}" = 1 ]; then
+    cache="$(mktemp -d)"
+  elif [ ! -d "$cache" ]; then
+    reason="$reason; no training cache yet ($cache): every component is trained"
   fi
   log "training the Rasa model: $reason"
   mkdir -p models var
   started=$SECONDS
-  .venv-rasa/bin/rasa train --quiet "${args[@]}" --fixed-model-name shop --out models >var/train.log 2>&1 \
+  RASA_CACHE_DIRECTORY="$cache" .venv-rasa/bin/rasa train --quiet --fixed-model-name shop --out models >var/train.log 2>&1 \
     || { tail -n 40 var/train.log >&2; die "rasa train failed (full log: var/train.log)"; }
-  { echo "$want"; [ "${#args[@]}" -eq 0 ] || echo "finetuned from a model trained on other NLU examples"; } > "$PARTS"
+  [ "$cache" = "$RASA_CACHE_DIRECTORY" ] || rm -rf "$cache"
+  echo "$want" > "$PARTS"
   log "trained $MODEL in $((SECONDS - started)) s (log: var/train.log)"
 }
 

@@ -1,0 +1,73 @@
+"""Checks of rasa_addons.linear_nlu that need Rasa: run with .venv-rasa's Python.
+
+    .venv-rasa/bin/python tests/rasa_addons/linear_nlu_side.py /tmp/some-empty-dir
+
+Trains both components on a small data set in a real LocalModelStorage, loads
+them back as `rasa run` would, parses a few messages with the trained and the
+loaded copies and prints one JSON object; test_linear_nlu.py asserts on it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from rasa.engine.graph import ExecutionContext, GraphSchema  # noqa: E402
+from rasa.engine.storage.local_model_storage import LocalModelStorage  # noqa: E402
+from rasa.engine.storage.resource import Resource  # noqa: E402
+from rasa.shared.nlu.training_data.message import Message  # noqa: E402
+from rasa.shared.nlu.training_data.training_data import TrainingData  # noqa: E402
+
+from rasa_addons.linear_nlu import LinearIntentClassifier, LinearResponseSelector  # noqa: E402
+
+EXAMPLES = {
+    "greet": ["hi", "hello", "hey there", "good morning", "hiya"],
+    "order_status": ["where is my order", "wheres my parcel", "track my order", "has my order shipped", "order status"],
+    "shipping_info/cost": ["how much is shipping", "delivery cost", "what does postage cost", "shipping fee?", "is shipping free"],
+    "shipping_info/countries": ["do you ship to canada", "deliver to france?", "which countries do you ship to",
+                                "can you send it to spain", "international delivery"],
+}
+
+
+def training_data() -> TrainingData:
+    messages = []
+    for label, texts in EXAMPLES.items():
+        intent, _, sub = label.partition("/")
+        for text in texts:
+            data = {"text": text, "intent": intent}
+            if sub:
+                data["intent_response_key"] = label
+            messages.append(Message(data=data))
+    return TrainingData(messages)
+
+
+def parse(components, texts):
+    messages = [Message(data={"text": t}) for t in texts]
+    for component in components:
+        component.process(messages)
+    return [m.as_dict_nlu() if hasattr(m, "as_dict_nlu") else m.as_dict() for m in messages]
+
+
+def main(directory: str) -> None:
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    storage = LocalModelStorage(Path(directory))
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = {"C": 30.0}
+    texts = ["hello!", "wher is my oder", "how much does shipping cost", "ship to canda?", ""]
+    classes = (LinearIntentClassifier, LinearResponseSelector)
+    trained, loaded = [], []
+    for cls in classes:
+        resource = Resource(cls.__name__)
+        component = cls.create({**cls.get_default_config(), **config}, storage, resource, context)
+        component.train(training_data())
+        trained.append(component)
+        loaded.append(cls.load({**cls.get_default_config(), **config}, storage, resource, context))
+    print(json.dumps({"trained": parse(trained, texts), "loaded": parse(loaded, texts)}, default=str))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,72 @@
+"""rasa_addons.linear_nlu: trained, stored and loaded as Rasa does (checks run in linear_nlu_side.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+
+
+@pytest.fixture(scope="module")
+def parsed(tmp_path_factory) -> dict:
+    if not RASA_PYTHON.exists():
+        pytest.skip("the Rasa environment .venv-rasa is missing: run `make test`, which creates it")
+    proc = subprocess.run(
+        [str(RASA_PYTHON), str(Path(__file__).with_name("linear_nlu_side.py")), str(tmp_path_factory.mktemp("model"))],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _by_text(messages: list[dict]) -> dict[str, dict]:
+    return {m["text"]: m for m in messages}
+
+
+def test_the_loaded_model_predicts_what_the_trained_one_did(parsed):
+    assert parsed["loaded"] == parsed["trained"]
+
+
+def test_intents_despite_typos(parsed):
+    got = _by_text(parsed["loaded"])
+    assert got["hello!"]["intent"]["name"] == "greet"
+    assert got["wher is my oder"]["intent"]["name"] == "order_status"
+    assert got["ship to canda?"]["intent"]["name"] == "shipping_info"
+
+
+def test_the_ranking_is_probabilities_best_first(parsed):
+    for message in parsed["loaded"]:
+        ranking = message["intent_ranking"]
+        confidences = [r["confidence"] for r in ranking]
+        assert confidences == sorted(confidences, reverse=True)
+        assert ranking[0] == message["intent"]
+        assert 0.0 <= confidences[-1] and sum(confidences) <= 1.0 + 1e-9
+        assert {r["name"] for r in ranking} == {"greet", "order_status", "shipping_info"}
+
+
+def test_the_sub_question_is_written_where_rasas_response_selector_writes_it(parsed):
+    got = _by_text(parsed["loaded"])
+    selector = got["how much does shipping cost"]["response_selector"]
+    assert selector["all_retrieval_intents"] == ["shipping_info"]
+    response = selector["default"]["response"]
+    assert response["intent_response_key"] == "shipping_info/cost"
+    assert response["utter_action"] == "utter_shipping_info/cost"  # what ActionRetrieveResponse utters
+    assert got["ship to canda?"]["response_selector"]["default"]["response"]["intent_response_key"] == "shipping_info/countries"
+
+
+def test_every_policy_sub_question_of_the_shop_has_an_answer():
+    """The selector predicts `<intent>/<key>`; the answer must exist as `utter_<intent>/<key>`."""
+    knowledge = yaml.safe_load((ROOT / "data/knowledge/shop_policies.yml").read_text())
+    answers = set(knowledge.get("responses", {}))
+    keys = set()
+    for path in (ROOT / "data/nlu").glob("*.yml"):
+        for block in yaml.safe_load(path.read_text()).get("nlu") or []:
+            if "/" in str(block.get("intent", "")):
+                keys.add(block["intent"])
+    assert keys and {f"utter_{k}" for k in keys} <= answers
