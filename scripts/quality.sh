@@ -22,7 +22,7 @@ log "fallback rates: held-out shop messages and tests/nlu_nonsense/"
 fallbacks="$(.venv-rasa/bin/python scripts/fallback_rates.py "$MODEL" 2>>var/quality.log)" \
   || { tail -n 30 var/quality.log >&2; die "fallback rates failed"; }
 if [ "${1:-}" != "--no-cv" ]; then
-  log "5-fold cross-validation on data/ (trains 5 NLU models; about 80 minutes on 2 cores)"
+  log "5-fold cross-validation on data/ (trains 5 NLU models; about 5 minutes on 2 cores)"
   .venv-rasa/bin/rasa test nlu --nlu data --config config.yml --cross-validation --folds 5 --out results/cv >>var/quality.log 2>&1 \
     || { tail -n 30 var/quality.log >&2; die "cross-validation failed"; }
   folders+=(results/cv)

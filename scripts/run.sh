@@ -9,9 +9,6 @@ RASA_PORT="${SHOP_RASA_PORT:-5005}"
 ACTION_PORT="${SHOP_ACTION_PORT:-5055}"
 
 setup_envs
-log "migrating the shop database"
-.venv/bin/python -m bot.migrate
-.venv/bin/python -m bot.seed --if-empty
 ensure_model
 
 # Rasa's HTTP API needs a token; a fresh one per run unless one is configured.
@@ -34,12 +31,17 @@ stop_all() {
 trap 'stop_all; exit 130' INT TERM
 trap stop_all EXIT
 
-log "starting the action server, Rasa and the API (logs in var/*.log)"
-SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" >var/actions.log 2>&1 &
-pids+=($!)
+# Rasa takes longest to load, and needs neither the shop database nor the other two:
+# it starts first and loads while the database is migrated.
+log "starting Rasa, the action server and the API (logs in var/*.log)"
 .venv-rasa/bin/rasa run --model "$MODEL" --enable-api "--auth-token=$SHOP_RASA_TOKEN" \
   --interface 127.0.0.1 --port "$RASA_PORT" --endpoints endpoints.yml --credentials credentials.yml \
   >var/rasa.log 2>&1 &
+pids+=($!)
+log "migrating the shop database"
+.venv/bin/python -m bot.migrate
+.venv/bin/python -m bot.seed --if-empty
+SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" >var/actions.log 2>&1 &
 pids+=($!)
 # Long polls (up to 25 s) and open WebSockets must not hold a shutdown: widgets reconnect.
 # A WebSocket message over 16 KiB (the body limit, api/body_limit.py) is refused (1009) before
