@@ -44,7 +44,7 @@ def checked(
     """``{slot: normalised value}``, or a polite re-ask and ``{slot: None}`` when it is not valid.
 
     With two extractors the value is a list, and one of them may have cut the
-    text short (DIET learned emails from examples; the regex knows their shape):
+    text short (the CRF learned emails from examples; the regex knows their shape):
     the first value that is valid wins.
     """
     if value is None:

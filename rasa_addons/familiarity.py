@@ -1,6 +1,6 @@
 """How much of a message is made of words the assistant knows (no Rasa imports).
 
-Why: DIET's softmax confidence says which known intent a message is closest to,
+Why: an intent classifier's confidence says which known intent a message is closest to,
 not whether the message is like anything it was trained on. With enough training
 data it reads "blorp snargle" as a product search at 0.9, so gibberish never
 reaches the "did you mean ...?" fallback. Counting the words the assistant has

@@ -6,7 +6,7 @@ and every policy then replays the whole history again
 (`tracker.past_states` -> `generate_all_prior_trackers` / `applied_events`),
 several times per predicted action. A turn therefore gets slower the longer
 the conversation is, although the policies only look at the last few states
-(MemoizationPolicy / TEDPolicy `max_history: 5`; RulePolicy only compares the
+(MemoizationPolicy `max_history: 5`; RulePolicy only compares the
 last `len(rule)` states).
 
 What: `WindowedSQLTrackerStore.retrieve` returns a tracker made of
