@@ -33,6 +33,10 @@ def test_the_loaded_model_predicts_what_the_trained_one_did(parsed):
     assert parsed["loaded"] == parsed["trained"]
 
 
+def test_one_message_is_scored_as_sklearn_scores_it(parsed):
+    assert parsed["single_vs_sklearn"] < 1e-9
+
+
 def test_intents_despite_typos(parsed):
     got = _by_text(parsed["loaded"])
     assert got["hello!"]["intent"]["name"] == "greet"
