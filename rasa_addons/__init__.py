@@ -9,6 +9,10 @@
   every action call). Installed here, on import of the package, because Rasa
   has no hook for it and imports this package for the tracker store and the
   channel before it handles a message.
+- `rasa_addons.event_types`: event classes found by type name through a
+  dictionary (stock Rasa walks every Event subclass for each stored event it
+  loads: 2.0 ms instead of 0.2 ms to rebuild a tracker of 60 events). Installed
+  on import, like the validator.
 
 Rasa puts the working directory on `sys.path` (`rasa/__main__.py`), so running
 `rasa run` / `rasa train` from the project root is enough to import this
@@ -17,7 +21,9 @@ package; the scripts also set PYTHONPATH to the project root.
 
 try:  # pragma: no cover - the gateway's environment (.venv) has no Rasa
     from rasa_addons import action_validation as _action_validation
+    from rasa_addons import event_types as _event_types
 except ImportError:
-    _action_validation = None
-if _action_validation is not None:
+    _action_validation = _event_types = None
+if _action_validation is not None and _event_types is not None:
     _action_validation.install()
+    _event_types.install()
