@@ -6,14 +6,9 @@ lookup replaces Rasa's Event.resolve_by_type.
 
 from __future__ import annotations
 
-import json
-import subprocess
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+from tests.rasa_addons.rasa_env import run_in_rasa
 
 SCRIPT = r"""
 import json
@@ -43,12 +38,7 @@ print(json.dumps(out))
 
 @pytest.fixture(scope="module")
 def outcome() -> dict:
-    if not RASA_PYTHON.exists():
-        pytest.skip("the Rasa environment .venv-rasa is missing: run `make test`, which creates it")
-    proc = subprocess.run([str(RASA_PYTHON), "-c", SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                          env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return run_in_rasa("-c", SCRIPT)
 
 
 def test_importing_the_addons_installs_the_lookup(outcome):

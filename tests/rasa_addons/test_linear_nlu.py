@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+from tests.rasa_addons.rasa_env import ROOT, run_in_rasa
 
 
 @pytest.fixture(scope="module")
 def parsed(tmp_path_factory) -> dict:
-    if not RASA_PYTHON.exists():
-        pytest.skip("the Rasa environment .venv-rasa is missing: run `make test`, which creates it")
-    proc = subprocess.run(
-        [str(RASA_PYTHON), str(Path(__file__).with_name("linear_nlu_side.py")), str(tmp_path_factory.mktemp("model"))],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return run_in_rasa(str(Path(__file__).with_name("linear_nlu_side.py")), str(tmp_path_factory.mktemp("model")))
 
 
 def _by_text(messages: list[dict]) -> dict[str, dict]:

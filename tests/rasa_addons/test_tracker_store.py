@@ -7,22 +7,17 @@ The store needs Rasa (Python 3.10), so the checks run in .venv-rasa through
 from __future__ import annotations
 
 import json
-import subprocess
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 from tests.postgres import fresh_postgres_database
-
-ROOT = Path(__file__).resolve().parents[2]
-RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+from tests.rasa_addons.rasa_env import run_in_rasa
 
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory) -> dict:
-    if not RASA_PYTHON.exists():
-        pytest.skip("the Rasa environment .venv-rasa is missing: run `make test`, which creates it")
     tmp = tmp_path_factory.mktemp("windowed-store")
     runs = {"sqlite": [{"dialect": "sqlite", "db": str(tmp / "tracker.db")}, str(tmp / "ref-sqlite.db")]}
     with ExitStack() as stack:
@@ -36,13 +31,7 @@ def results(tmp_path_factory) -> dict:
                  "db": url.rsplit("/", 1)[1]},
                 str(tmp / "ref-postgresql.db"),
             ]
-        proc = subprocess.run(
-            [str(RASA_PYTHON), str(Path(__file__).with_name("rasa_side.py")), json.dumps(runs)],
-            cwd=ROOT, capture_output=True, text=True, timeout=300,
-            env={"PATH": "/usr/bin:/bin", "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"},
-        )
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+        return run_in_rasa(str(Path(__file__).with_name("rasa_side.py")), json.dumps(runs))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
