@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections import Counter
+from functools import cached_property
 from typing import Any, Dict, List, Optional, Text
 
 import joblib
@@ -109,7 +110,10 @@ def _text(message: Message) -> str:
 
 
 class _LinearComponent(GraphComponent):
-    """Training, storage and loading shared by the two components."""
+    """Training, storage, loading and prediction shared by the two components."""
+
+    # The message property a training example is labelled by; each component sets it.
+    LABEL: Text
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -127,7 +131,9 @@ class _LinearComponent(GraphComponent):
                execution_context: ExecutionContext) -> "_LinearComponent":
         return cls(config, model_storage, resource)
 
-    def _fit(self, texts: List[str], labels: List[str]) -> Resource:
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get(self.LABEL) and e.get(TEXT)]
+        texts, labels = [_text(e) for e in examples], [e.get(self.LABEL) for e in examples]
         if len(set(labels)) < 2:
             logger.info("%s: fewer than two labels in the training data; nothing to learn", type(self).__name__)
             return self._resource
@@ -147,33 +153,30 @@ class _LinearComponent(GraphComponent):
             model = None
         return cls(config, model_storage, resource, model)
 
-    def _rankings(self, messages: List[Message]) -> List[List[Dict[Text, Any]]]:
-        """Per message, the labels with their probabilities, most likely first."""
-        assert self._model is not None
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self._model is None or not messages:
+            return messages
         probabilities = self._model.predict_proba([_text(m) for m in messages])
         labels = self._model.classes_
-        rankings = []
-        for row in probabilities:
+        for message, row in zip(messages, probabilities):
             order = row.argsort()[::-1][:RANKING_LENGTH]
-            rankings.append([{"name": str(labels[i]), "confidence": float(row[i])} for i in order])
-        return rankings
+            self._annotate(message, [{"name": str(labels[i]), "confidence": float(row[i])} for i in order])
+        return messages
+
+    def _annotate(self, message: Message, ranking: List[Dict[Text, Any]]) -> None:
+        """Write the prediction into the message (``ranking``: likeliest labels first)."""
+        raise NotImplementedError
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class LinearIntentClassifier(_LinearComponent):
     """The message's intent and a ranking of the likeliest ten."""
 
-    def train(self, training_data: TrainingData) -> Resource:
-        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
-        return self._fit([_text(e) for e in examples], [e.get(INTENT) for e in examples])
+    LABEL = INTENT
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        if self._model is None or not messages:
-            return messages
-        for message, ranking in zip(messages, self._rankings(messages)):
-            message.set(INTENT, ranking[0], add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-        return messages
+    def _annotate(self, message: Message, ranking: List[Dict[Text, Any]]) -> None:
+        message.set(INTENT, ranking[0], add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
 
 RETRIEVAL_INTENTS = "all_retrieval_intents"
@@ -188,25 +191,23 @@ class LinearResponseSelector(_LinearComponent):
     ``<intent>/<sub-question>`` from the domain.
     """
 
-    def train(self, training_data: TrainingData) -> Resource:
-        examples = [e for e in training_data.intent_examples if e.get(INTENT_RESPONSE_KEY) and e.get(TEXT)]
-        return self._fit([_text(e) for e in examples], [e.get(INTENT_RESPONSE_KEY) for e in examples])
+    LABEL = INTENT_RESPONSE_KEY
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        if self._model is None or not messages:
-            return messages
-        retrieval_intents = sorted({str(label).split("/", 1)[0] for label in self._model.classes_})
-        for message, ranking in zip(messages, self._rankings(messages)):
-            best = ranking[0]
-            selected = {
-                "response": {
-                    "responses": None,  # the answer's text comes from the domain, by utter_action
-                    "confidence": best["confidence"],
-                    INTENT_RESPONSE_KEY: best["name"],
-                    "utter_action": f"utter_{best['name']}",
-                },
-                "ranking": [{"confidence": r["confidence"], INTENT_RESPONSE_KEY: r["name"]} for r in ranking],
-            }
-            message.set("response_selector", {RETRIEVAL_INTENTS: retrieval_intents, "default": selected},
-                        add_to_output=True)
-        return messages
+    @cached_property
+    def _retrieval_intents(self) -> List[str]:
+        assert self._model is not None
+        return sorted({str(label).split("/", 1)[0] for label in self._model.classes_})
+
+    def _annotate(self, message: Message, ranking: List[Dict[Text, Any]]) -> None:
+        best = ranking[0]
+        selected = {
+            "response": {
+                "responses": None,  # the answer's text comes from the domain, by utter_action
+                "confidence": best["confidence"],
+                INTENT_RESPONSE_KEY: best["name"],
+                "utter_action": f"utter_{best['name']}",
+            },
+            "ranking": [{"confidence": r["confidence"], INTENT_RESPONSE_KEY: r["name"]} for r in ranking],
+        }
+        message.set("response_selector", {RETRIEVAL_INTENTS: self._retrieval_intents, "default": selected},
+                    add_to_output=True)
