@@ -131,7 +131,6 @@ retrain_reason() {
     echo "no trained model yet"; return
   fi
   changed="$(changed_parts "$want")"
-  [ -n "$changed" ] || { echo "FULL=1: every component is trained again, without the cache"; return; }
   case ",$changed," in
     *,config.yml,*) echo "$changed changed: components whose settings changed are retrained" ;;
     *,domain.yml,*|*,data/stories+rules,*) echo "$changed changed: the dialogue policies are retrained (and the NLU if its intents, entities or responses changed)" ;;
@@ -149,25 +148,27 @@ changed_parts() {
 # so the model is always trained, never fine-tuned. `make train FULL=1`
 # (SHOP_TRAIN_FULL=1) trains every component again with an empty cache.
 ensure_model() {
-  local want reason started cache="$RASA_CACHE_DIRECTORY"
+  local want reason started status=0 cache="$RASA_CACHE_DIRECTORY"
   ensure_lexicon
   want="$(training_parts)"
   if [ "${SHOP_TRAIN_FULL:-}" != 1 ] && [ -f "$MODEL" ] && [ -f "$PARTS" ] && [ "$(trained_parts)" = "$want" ]; then
     log "Rasa model is up to date ($MODEL)"
     return
   fi
-  reason="$(retrain_reason "$want")"
   if [ "${SHOP_TRAIN_FULL:-}" = 1 ]; then
+    reason="FULL=1: every component is trained again, without the cache"
     cache="$(mktemp -d)"
-  elif [ ! -d "$cache" ]; then
-    reason="$reason; no training cache yet ($cache): every component is trained"
+  else
+    reason="$(retrain_reason "$want")"
+    [ -d "$cache" ] || reason="$reason; no training cache yet ($cache): every component is trained"
   fi
   log "training the Rasa model: $reason"
   mkdir -p models var
   started=$SECONDS
   RASA_CACHE_DIRECTORY="$cache" .venv-rasa/bin/rasa train --quiet --fixed-model-name shop --out models >var/train.log 2>&1 \
-    || { tail -n 40 var/train.log >&2; die "rasa train failed (full log: var/train.log)"; }
-  [ "$cache" = "$RASA_CACHE_DIRECTORY" ] || rm -rf "$cache"
+    || status=$?
+  [ "$cache" = "$RASA_CACHE_DIRECTORY" ] || rm -rf "$cache"  # FULL=1's throwaway cache, failed or not
+  [ "$status" = 0 ] || { tail -n 40 var/train.log >&2; die "rasa train failed (full log: var/train.log)"; }
   echo "$want" > "$PARTS"
   log "trained $MODEL in $((SECONDS - started)) s (log: var/train.log)"
 }
