@@ -44,8 +44,8 @@ def test_random_visits_get_an_answer_to_every_message(sqlite_stack):
             said.append(text)
             response = sqlite_stack.chat(sender, text)
             assert response.status_code == 200, (said, response.text)
-            replies = [m.get("text") or "" for m in response.json()["messages"]]
-            assert replies and any(r.strip() or m.get("custom") for r, m in zip(replies, response.json()["messages"])), said
-            if core_fallback in replies and text != GIBBERISH:
+            messages = response.json()["messages"]
+            assert any((m.get("text") or "").strip() or m.get("custom") for m in messages), said
+            if any(m.get("text") == core_fallback for m in messages) and text != GIBBERISH:
                 unanswered.append(said[-3:])
     assert not unanswered, f"turns that got Rasa's core fallback (last three messages each): {unanswered}"

@@ -49,7 +49,7 @@ def parse(components, texts):
     messages = [Message(data={"text": t}) for t in texts]
     for component in components:
         component.process(messages)
-    return [m.as_dict_nlu() if hasattr(m, "as_dict_nlu") else m.as_dict() for m in messages]
+    return [m.as_dict_nlu() for m in messages]
 
 
 def main(directory: str) -> None:
