@@ -47,9 +47,17 @@ entity that was set stays set (a null would unset it after a reload) and
 shows staff what was sent. Events published to the event broker are sanitised
 the same way.
 
+Between two messages of a conversation the tracker stays in memory
+(`rasa_addons.tracker_cache`): the next `retrieve` takes it back after one
+query that checks no other writer added an event since, instead of reading
+and rebuilding it. Events are written with one multi-row INSERT.
+
 Endpoint options (besides the stock SQL ones): `min_turns`, `min_ml_turns`,
-`fetch_events` (rows read first, newest first; default 160) and `max_events`
-(give up windowing and load everything beyond this; default 2560).
+`fetch_events` (rows read first, newest first; default 160), `max_events`
+(give up windowing and load everything beyond this; default 2560),
+`cached_trackers` (conversations kept in memory; default 256, 0 turns the
+cache off) and `cached_max_events` (a longer tracker is read again, windowed;
+default 100).
 """
 
 from __future__ import annotations
@@ -66,6 +74,8 @@ from rasa.shared.core.events import ConversationPaused, ConversationResumed, Ses
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.core.tracker_store import SQLTrackerStore
+
+from rasa_addons.tracker_cache import TrackerCache
 
 logger = logging.getLogger(__name__)
 
@@ -99,10 +109,15 @@ def _finite(value: Any) -> Any:
 
 def strict_json(data: Any) -> Text:
     """`json.dumps(data)`, but always valid JSON: non-finite floats become strings."""
+    return _strict_json(data)[0]
+
+
+def _strict_json(data: Any) -> "tuple[Text, bool]":
+    """`strict_json(data)` and whether a non-finite float had to be replaced."""
     try:
-        return json.dumps(data, allow_nan=False)
+        return json.dumps(data, allow_nan=False), False
     except ValueError:  # only raised for inf / nan: walk the event just then
-        return json.dumps(_finite(data), allow_nan=False)
+        return json.dumps(_finite(data), allow_nan=False), True
 
 
 class WindowedSQLTrackerStore(SQLTrackerStore):
@@ -115,9 +130,12 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         min_ml_turns: int = 8,
         fetch_events: int = 160,
         max_events: int = 2560,
+        cached_trackers: int = 256,
+        cached_max_events: int = 100,
         **kwargs: Any,
     ) -> None:
         super().__init__(domain=domain, **kwargs)
+        self.cache = TrackerCache(size=cached_trackers, max_events=cached_max_events)
         self.min_turns = max(int(min_turns), 1)
         self.min_ml_turns = max(int(min_ml_turns), 1)
         self.fetch_events = max(int(fetch_events), 16)
@@ -126,6 +144,9 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
     # ------------------------------------------------------------------ retrieve
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """Tracker of the latest session: head + slot snapshot + recent turns."""
+        cached = self.cache.take(sender_id, lambda: self._newest_row_id(sender_id))
+        if cached is not None:
+            return cached
         with self.session_scope() as session:
             events = self._windowed_events(session, sender_id)
         if events is None:  # windowing not safe here: stock behaviour
@@ -249,40 +270,67 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
     # ---------------------------------------------------------------------- save
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Append the events added since `retrieve` (all events stay in the DB)."""
+        sender_id = tracker.sender_id
         stored = getattr(tracker, STORED_EVENTS_ATTR, None)
         if stored is None or stored > len(tracker.events):
             # not one of our windowed trackers (new tracker, full tracker,
             # tracker replaced through the HTTP API): the stock store's way of
             # finding the new events (count the session's rows), our writing
+            self.cache.drop(sender_id)
             await self.stream_events(tracker)
             with self.session_scope() as session:
-                self._add_events(session, tracker.sender_id, self._additional_events(session, tracker))
+                new_events = list(self._additional_events(session, tracker))
+                last_id = self._add_events(session, sender_id, new_events)
                 session.commit()
-            logger.debug(f"Tracker with sender_id '{tracker.sender_id}' stored to database")
+            if len(new_events) == len(tracker.events):  # a new conversation: DB and tracker agree
+                setattr(tracker, STORED_EVENTS_ATTR, len(tracker.events))
+                self.cache.put(sender_id, last_id, tracker)
+            logger.debug(f"Tracker with sender_id '{sender_id}' stored to database")
             return
         new_events = list(itertools.islice(tracker.events, stored, None))
         if self.event_broker is not None:
-            await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+            await self._stream_new_events(self.event_broker, new_events, sender_id)
         with self.session_scope() as session:
-            self._add_events(session, tracker.sender_id, new_events)
+            last_id = self._add_events(session, sender_id, new_events)
             session.commit()
         setattr(tracker, STORED_EVENTS_ATTR, len(tracker.events))
-        logger.debug(f"Tracker with sender_id '{tracker.sender_id}' stored to database")
+        self.cache.put(sender_id, last_id, tracker)
+        logger.debug(f"Tracker with sender_id '{sender_id}' stored to database")
 
-    def _add_events(self, session: Any, sender_id: Text, new_events: Iterable[Any]) -> None:
-        """Add one row per event, its data as strict JSON (the stock columns otherwise)."""
+    def _add_events(self, session: Any, sender_id: Text, new_events: Iterable[Any]) -> Optional[int]:
+        """Insert one row per event, its data as strict JSON (the stock columns otherwise).
+
+        Returns the id of the conversation's newest row, read in the same
+        transaction: Rasa's lock store lets one writer at a time handle a
+        conversation, so that is the last row written here. Returns None when
+        a value had to be rewritten for strict JSON: the tracker in memory
+        then differs from the stored one and must not be kept in the cache.
+        """
+        rows = []
+        rewritten = False
         for event in new_events:
             data = event.as_dict()
-            session.add(
-                self.SQLEvent(
-                    sender_id=sender_id,
-                    type_name=event.type_name,
-                    timestamp=data.get("timestamp"),
-                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                    action_name=data.get("name"),
-                    data=strict_json(data),
-                )
-            )
+            text, replaced = _strict_json(data)
+            rewritten = rewritten or replaced
+            rows.append({
+                "sender_id": sender_id,
+                "type_name": event.type_name,
+                "timestamp": data.get("timestamp"),
+                "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                "action_name": data.get("name"),
+                "data": text,
+            })
+        if rows:
+            session.execute(self.SQLEvent.__table__.insert(), rows)
+        return None if rewritten else self._newest_row_id(sender_id, session)
+
+    def _newest_row_id(self, sender_id: Text, session: Any = None) -> Optional[int]:
+        """Id of `sender_id`'s newest event row (None if it has none)."""
+        query = sa.select(sa.func.max(self.SQLEvent.id)).where(self.SQLEvent.sender_id == sender_id)
+        if session is not None:
+            return session.execute(query).scalar()
+        with self.session_scope() as own:
+            return own.execute(query).scalar()
 
     async def _stream_new_events(self, event_broker: Any, new_events: List[Any], sender_id: Text) -> None:
         """Publish like the stock store, with non-finite floats as strings (brokers dump with json)."""

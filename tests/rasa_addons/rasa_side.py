@@ -142,6 +142,10 @@ async def main(tracker_cfg: dict, reference_db: str) -> dict:
         "stored_types": [e.type_name for e in stored.events] == [e.type_name for e in all_events],
         "stored_equal": [e.as_dict() for e in stored.events] == [e.as_dict() for e in all_events],
         "windowed_events": len((await windowed.retrieve("long")).events),
+        # a store with nothing in memory (another process) reads the window from the DB
+        "read_from_db_events": len((await fresh(tracker_cfg).retrieve("long")).events),
+        "cached_max_events": windowed.cache.max_events,
+        "cache_hits": windowed.cache.hits,
     }
 
     # 2. a form left open for many turns: never cut inside an active loop
@@ -150,7 +154,7 @@ async def main(tracker_cfg: dict, reference_db: str) -> dict:
                act("order_status_form"), act("action_listen")] for _ in range(15)]
     res = await converse(windowed, "open-form", turns, reference=stock)
     full = await windowed.retrieve_full_tracker("open-form")
-    out["open_form"] = {**res, "windowed_events": len((await windowed.retrieve("open-form")).events),
+    out["open_form"] = {**res, "windowed_events": len((await fresh(tracker_cfg).retrieve("open-form")).events),
                         "full_events": len(full.events)}
 
     # 3. a rewind in the recent turns: load the full session
@@ -158,14 +162,14 @@ async def main(tracker_cfg: dict, reference_db: str) -> dict:
     turns += [chit(i) for i in range(3)]
     res = await converse(windowed, "rewind", turns, reference=stock)
     full = await windowed.retrieve_full_tracker("rewind")
-    out["rewind"] = {**res, "windowed_events": len((await windowed.retrieve("rewind")).events),
+    out["rewind"] = {**res, "windowed_events": len((await fresh(tracker_cfg).retrieve("rewind")).events),
                      "full_events": len(full.events)}
 
     # 4. a second session: the window only covers the latest session
     turns = [session_start()] + [chit(i) for i in range(25)] + [session_start()] + [chit(i) for i in range(25)]
     res = await converse(windowed, "sessions", turns, reference=stock)
     full = await windowed.retrieve_full_tracker("sessions")
-    latest = await windowed.retrieve("sessions")
+    latest = await fresh(tracker_cfg).retrieve("sessions")  # as read from the DB
     out["sessions"] = {**res, "full_events": len(full.events), "windowed_events": len(latest.events),
                        "session_starts_in_window": sum(isinstance(e, SessionStarted) for e in latest.events)}
 
@@ -183,7 +187,46 @@ async def main(tracker_cfg: dict, reference_db: str) -> dict:
     # 6. floats that are not finite (`/greet{"brand":1e999}`): stored as strict JSON,
     #    by the stock path (first save of a new tracker) and the windowed one (later saves)
     out["non_finite"] = await non_finite(windowed)
+
+    # 7. two processes (replicas) on one DB: the tracker kept in memory is used only while current
+    out["replicas"] = await replicas(tracker_cfg)
     return out
+
+
+def fresh(tracker_cfg: dict) -> WindowedSQLTrackerStore:
+    return WindowedSQLTrackerStore(domain=DOMAIN, **tracker_cfg)
+
+
+def last_text(tracker) -> str | None:
+    return tracker.latest_message.text if tracker.latest_message else None
+
+
+async def replicas(tracker_cfg: dict) -> dict:
+    a, b = fresh(tracker_cfg), fresh(tracker_cfg)
+    await converse(a, "rep", [session_start(), chit(0)])
+    hits = a.cache.hits
+    first = await a.retrieve("rep")  # saved by this process, nobody wrote since: from memory
+    from_memory = a.cache.hits == hits + 1
+    first.update(user("thank", "one"), DOMAIN)
+    await a.save(first)
+    other = await b.retrieve("rep")  # the other replica reads the DB and adds a turn
+    other.update(user("thank", "two"), DOMAIN)
+    await b.save(other)
+    again = await a.retrieve("rep")  # must see the other replica's turn, not its own old copy
+    taken_twice = await a.retrieve("rep")  # retrieved twice without a save: the second one from the DB
+    not_saved = await b.retrieve("rep")  # b kept its tracker; handle it, fail before saving ...
+    not_saved.update(user("greet", "lost"), DOMAIN)
+    after_failure = await b.retrieve("rep")  # ... the next message must not see the unsaved event
+    off = fresh({**tracker_cfg, "cached_trackers": 0})
+    await converse(off, "off", [session_start(), chit(0), chit(1)])
+    return {
+        "from_memory": from_memory,
+        "sees_other_replica": last_text(again) == "two",
+        "taken_once": taken_twice is not again and last_text(taken_twice) == "two",
+        "unsaved_not_seen": last_text(after_failure) == "two",
+        "cache_off": [len(off.cache), off.cache.hits, last_text(await off.retrieve("off"))],
+        "events_in_db": len((await a.retrieve_full_tracker("rep")).events),
+    }
 
 
 def _strict(text: str):

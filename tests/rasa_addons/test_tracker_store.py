@@ -54,9 +54,23 @@ def test_the_database_keeps_every_event_in_order(result):
 
 def test_long_conversations_are_windowed(result):
     long = result["long"]
-    assert long["windowed_events"] < 60 < long["stored_events"]
-    assert max(long["sizes"][-30:]) < 60  # flat, not growing with the conversation
+    assert long["read_from_db_events"] < 60 < long["stored_events"]
+    # kept in memory between messages, a tracker grows up to the cache's bound, then is read windowed again
+    cap = long["cached_max_events"]
+    assert long["windowed_events"] <= cap
+    assert max(long["sizes"][-30:]) <= cap + 4  # flat (one turn is 4 events), not growing with the conversation
     assert long["full_sizes"][-1] > 250
+    assert long["cache_hits"] > 50  # most messages did not rebuild the tracker
+
+
+def test_a_tracker_kept_in_memory_is_used_only_while_no_one_else_wrote(result):
+    rep = result["replicas"]
+    assert rep["from_memory"]
+    assert rep["sees_other_replica"]  # another Rasa process added a turn: read from the DB
+    assert rep["taken_once"]  # never the same object to two readers
+    assert rep["unsaved_not_seen"]  # a message that failed before its save leaves nothing behind
+    assert rep["cache_off"] == [0, 0, "thanks"]
+    assert rep["events_in_db"] == 3 + 4 + 2  # session start, one chit-chat turn, "one" and "two"
 
 
 def test_no_cut_inside_an_active_form_or_after_a_rewind(result):
