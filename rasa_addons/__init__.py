@@ -13,6 +13,9 @@
   dictionary (stock Rasa walks every Event subclass for each stored event it
   loads: 2.0 ms instead of 0.2 ms to rebuild a tracker of 60 events). Installed
   on import, like the validator.
+- `rasa_addons.action_client`: requests to the action server reuse their
+  connections, and the domain sent with every action call is encoded to JSON
+  once per loaded model. Installed on import, like the validator.
 
 Rasa puts the working directory on `sys.path` (`rasa/__main__.py`), so running
 `rasa run` / `rasa train` from the project root is enough to import this
@@ -20,10 +23,12 @@ package; the scripts also set PYTHONPATH to the project root.
 """
 
 try:  # pragma: no cover - the gateway's environment (.venv) has no Rasa
+    from rasa_addons import action_client as _action_client
     from rasa_addons import action_validation as _action_validation
     from rasa_addons import event_types as _event_types
 except ImportError:
-    _action_validation = _event_types = None
-if _action_validation is not None and _event_types is not None:
+    _action_client = _action_validation = _event_types = None
+if _action_client is not None and _action_validation is not None and _event_types is not None:
+    _action_client.install()
     _action_validation.install()
     _event_types.install()

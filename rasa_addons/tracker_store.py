@@ -136,10 +136,28 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
     ) -> None:
         super().__init__(domain=domain, **kwargs)
         self.cache = TrackerCache(size=cached_trackers, max_events=cached_max_events)
+        if self.engine.dialect.name == "sqlite" and isinstance(self.engine.pool, sa.pool.NullPool):
+            self._pool_sqlite_connections()
         self.min_turns = max(int(min_turns), 1)
         self.min_ml_turns = max(int(min_ml_turns), 1)
         self.fetch_events = max(int(fetch_events), 16)
         self.max_events = max(int(max_events), self.fetch_events)
+
+    def _pool_sqlite_connections(self) -> None:
+        """Keep SQLite connections open between queries.
+
+        SQLAlchemy 1.4 gives a SQLite file no connection pool (`NullPool`), so
+        each of the store's sessions (two or three a message) opened the file
+        again. Rasa handles messages on one thread; the pool hands a
+        connection to one session at a time.
+        """
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(
+            url, poolclass=sa.pool.QueuePool, pool_size=2, max_overflow=8,
+            connect_args={"check_same_thread": False},
+        )
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     # ------------------------------------------------------------------ retrieve
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
