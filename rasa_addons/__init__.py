@@ -16,6 +16,9 @@
 - `rasa_addons.action_client`: requests to the action server reuse their
   connections, and the domain sent with every action call is encoded to JSON
   once per loaded model. Installed on import, like the validator.
+- `rasa_addons.graph_runner`: the message processor runs the NLU and policy
+  graphs node after node in a precomputed order instead of through dask's
+  scheduler (same nodes, results and errors). Installed on import.
 
 Rasa puts the working directory on `sys.path` (`rasa/__main__.py`), so running
 `rasa run` / `rasa train` from the project root is enough to import this
@@ -26,9 +29,11 @@ try:  # pragma: no cover - the gateway's environment (.venv) has no Rasa
     from rasa_addons import action_client as _action_client
     from rasa_addons import action_validation as _action_validation
     from rasa_addons import event_types as _event_types
+    from rasa_addons import graph_runner as _graph_runner
 except ImportError:
-    _action_client = _action_validation = _event_types = None
-if _action_client is not None and _action_validation is not None and _event_types is not None:
+    _action_client = _action_validation = _event_types = _graph_runner = None
+if None not in (_action_client, _action_validation, _event_types, _graph_runner):
     _action_client.install()
     _action_validation.install()
     _event_types.install()
+    _graph_runner.install()
