@@ -44,11 +44,13 @@ def query_summary(query: ProductQuery, category_names: dict[str, str], brand_nam
         words.append("/".join(query.colors))
     if query.brands:
         words.append("/".join(brand_names.get(b, b) for b in query.brands))
+    if query.keywords:
+        # Shown with a category too ("waterproof jackets"), so a note that they were
+        # dropped ("without the extra words") names words the visitor can see.
+        words.append(" ".join(query.keywords))
     if query.categories:
         words.append(" or ".join(category_names.get(c, c).lower() for c in query.categories))
-    elif query.keywords:
-        words.append(" ".join(query.keywords))
-    else:
+    elif not query.keywords:
         words.append("products")
     text = " ".join(words)
     if query.sizes:
@@ -67,6 +69,7 @@ RELAXED_WORDS = {
     "colors": "colour",
     "price": "price limit",
     "brands": "brand",
+    "model_numbers": "model number",
     "keywords": "extra words",
 }
 

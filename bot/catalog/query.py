@@ -3,7 +3,8 @@
 A blank English pipeline with the lookup lemmatizer (spacy-lookups-data) gives
 lemmas ("shoes" -> "shoe", "running" -> "run"); phrase matchers built from the
 catalog's own words find categories, brands and colours; rapidfuzz corrects
-typos against the same words; price and size expressions are parsed apart.
+typos against the same words; price and size expressions are parsed apart; the
+other words are keywords only if the catalog uses them (keywords.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
+from bot.catalog.keywords import ASIDES, CHEAP, FILLER, MARK, TOP, KeywordReader
 from bot.catalog.prices import parse_price
 from bot.catalog.vocabulary import Vocabulary
 
@@ -33,22 +35,6 @@ _SIZE_PATTERNS = (
 )
 # "top" is also a word for T-shirts: in these phrases it ranks, it names no category.
 _RANKING = re.compile(r"\btop[\s-]*(?:rated|ranked|reviewed|sellers?|selling|picks?|\d+)\b", re.I)
-_CHEAP = {"cheap", "cheapest", "budget", "affordable", "inexpensive", "cheaper", "lowest"}
-_TOP = {"best", "top", "popular", "rated", "bestselling", "bestseller"}
-# Words that carry no product meaning in a shop question.
-_FILLER = {
-    "show", "find", "want", "need", "look", "looking", "have", "got", "buy", "get", "something",
-    "anything", "pair", "pairs", "please", "pls", "plz", "size", "price", "dollar", "dollars", "buck",
-    "bucks", "euro", "euros", "product", "products", "item", "items", "stuff", "thing", "things",
-    "hi", "hello", "hey", "store", "shop", "sell", "selling", "stock", "available", "recommend",
-    "option", "options", "new", "good", "nice", "like", "would", "could", "one", "ones", "kind",
-    "also", "maybe", "really", "u", "ya", "yo", "lol", "thanks", "thank", "search", "searching",
-    "cost", "costs", "money", "usd", "eur", "gbp", "rated", "color", "colour", "under", "less",
-    "more", "than", "between", "around", "about", "max", "min", "waist", "man", "men", "mens",
-    "woman", "women", "womens", "kid", "kids", "unisex", "sale", "carry", "stuffs", "much",
-    "instead", "else", "come", "comes", "sizes", "colors", "colours",
-    "hiya", "heya", "howdy", "greetings", "morning", "afternoon", "evening", "guys", "folks",
-} | _CHEAP | _TOP
 
 
 @dataclass(frozen=True)
@@ -62,9 +48,15 @@ class ProductQuery:
     sizes: tuple[str, ...] = ()
     price_min: Decimal | None = None
     price_max: Decimal | None = None
+    # Words of the product names ("waterproof", "adizero"), and model numbers ("27" in
+    # "adizero sl 27"), which a product's name must contain (``keywords.is_model_number``).
     keywords: tuple[str, ...] = ()
     sort: str = "relevance"  # relevance | price | rating
     corrections: dict[str, str] = field(default_factory=dict)
+    # Words only product descriptions use ("breathable"): they order the matches.
+    hints: tuple[str, ...] = ()
+    # Words the catalog does not use, left out of the search ("hunting", "hiii", "son").
+    ignored: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -116,9 +108,15 @@ class QueryParser:
                 words.update(w for w in re.split(r"[\s\-]+", term) if len(w) >= 4)
         self._words = sorted(words)
         self._word_set = frozenset(words)
+        lemmas = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        self._keywords = KeywordReader(vocabulary.name_words, vocabulary.words, lemmas)
 
     def _correct(self, text: str) -> tuple[str, dict[str, str]]:
-        """Replace misspelt words by the catalog word they most resemble."""
+        """Replace misspelt words by the catalog word they most resemble.
+
+        Category, brand and colour words first, then any word of the catalog's text; a
+        word of the catalog or of English is no typo ("thinking" is not "hiking").
+        """
         corrections: dict[str, str] = {}
         out: list[str] = []
         for token in self.nlp.make_doc(text):
@@ -126,12 +124,11 @@ class QueryParser:
             candidate = None
             if (
                 token.is_alpha and len(word) >= 4 and not token.is_stop
-                and word not in self._word_set and word not in _FILLER
+                and word not in self._word_set and word not in FILLER and not self._keywords.is_known(word)
             ):
                 cutoff = 85 if len(word) <= 5 else 80
                 hit = process.extractOne(word, self._words, scorer=fuzz.ratio, score_cutoff=cutoff)
-                if hit:
-                    candidate = hit[0]
+                candidate = hit[0] if hit else self._keywords.correction(word, cutoff)
             if candidate:
                 corrections[token.text] = candidate
                 out.append(candidate + token.whitespace_)
@@ -145,22 +142,23 @@ class QueryParser:
         price = parse_price(lowered)
         rest = lowered
         if price:
-            rest = lowered[: price.span[0]] + " " + lowered[price.span[1]:]
+            rest = lowered[: price.span[0]] + f" {MARK} " + lowered[price.span[1]:]
         sizes: list[str] = []
         for pattern in _SIZE_PATTERNS:
             for match in pattern.finditer(rest):
                 value = _size_value(match.group(1))
                 if value.lower() in self.vocab.sizes or not self.vocab.sizes:
                     sizes.append(value)
-            rest = pattern.sub(" ", rest)
+            rest = pattern.sub(f" {MARK} ", rest)
         ranked = bool(_RANKING.search(rest))
         rest = _RANKING.sub(" ", rest)
+        rest = " ".join(ASIDES.sub(" , ", rest).split())  # one space: no space tokens between words
         corrected, corrections = self._correct(rest)
         doc = self.nlp(corrected)
         matches = [*self._lower(doc), *self._lemma(doc)]
         spans = filter_spans([Span(doc, start, end, label=label) for label, start, end in matches])
         found: dict[str, list[str]] = {"category": [], "brand": [], "color": []}
-        covered: set[int] = set()
+        labels: dict[int, str] = {}
         for span in spans:
             label = span.label_
             key = span.text if span.text in self._labels[label] else span.lemma_
@@ -174,17 +172,11 @@ class QueryParser:
             for v in values:
                 if v not in found[label]:
                     found[label].append(v)
-            covered.update(range(span.start, span.end))
+            labels.update(dict.fromkeys(range(span.start, span.end), label))
+        filtered = bool(price or sizes or found["color"] or found["brand"])
+        words_read = self._keywords.read(doc, labels, filtered)
         words = {t.lemma_.lower() for t in doc}
-        keywords = tuple(
-            dict.fromkeys(
-                t.lemma_.lower()
-                for t in doc
-                if t.i not in covered and t.is_alpha and not t.is_stop and len(t) > 2
-                and t.lower_ not in _FILLER and t.lemma_.lower() not in _FILLER
-            )
-        )
-        sort = "price" if words & _CHEAP else "rating" if ranked or words & _TOP else "relevance"
+        sort = "price" if words & CHEAP else "rating" if ranked or words & TOP else "relevance"
         return ProductQuery(
             text=text,
             categories=tuple(found["category"]),
@@ -193,7 +185,9 @@ class QueryParser:
             sizes=tuple(dict.fromkeys(sizes)),
             price_min=price.minimum if price else None,
             price_max=price.maximum if price else None,
-            keywords=keywords,
+            keywords=words_read.keywords,
+            hints=words_read.hints,
             sort=sort,
             corrections=corrections,
+            ignored=words_read.ignored,
         )

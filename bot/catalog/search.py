@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.catalog.keywords import is_model_number
 from bot.catalog.query import ProductQuery
 from bot.models import Brand, Category, Product, ProductVariant
 from bot.settings import get_settings
 
 _CANDIDATES = 200
-# Filters dropped one at a time, least important first, when nothing matches.
-_RELAXATIONS = ("sizes", "colors", "price", "brands", "keywords")
+# Filters dropped one at a time, least important first, when nothing matches;
+# "model_numbers" drops the model numbers of the keywords ("adizero sl 99" -> "adizero").
+_RELAXATIONS = ("sizes", "colors", "price", "brands", "model_numbers", "keywords")
+# Model numbers are whole words of a name, separators read as spaces: "27" is not the
+# "2" of "SL 27"; "gbd 200" is in "G-Shock GBD-200".
+_NAME_SEPARATORS = "-/,()\"'"
+_SEPARATOR = re.compile("[" + re.escape(_NAME_SEPARATORS) + "]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +71,26 @@ def _statement(query: ProductQuery) -> Select[tuple[Product]]:
         stmt = stmt.where(Product.price <= query.price_max)
     if query.colors or query.sizes:
         stmt = stmt.where(exists().where(_variant_filter(query)))
-    if query.keywords:
-        stmt = stmt.where(
-            or_(*(Product.name.ilike(f"%{kw}%") | Product.description.ilike(f"%{kw}%") for kw in query.keywords))
-        )
+    words = [kw for kw in query.keywords if not is_model_number(kw)]
+    if words:
+        stmt = stmt.where(or_(*(Product.name.ilike(f"%{kw}%") | Product.description.ilike(f"%{kw}%") for kw in words)))
+    for number in (kw for kw in query.keywords if is_model_number(kw)):
+        stmt = stmt.where(_spaced_name().like(f"% {number} %"))
     order = [Product.price.asc()] if query.sort == "price" else []
     return stmt.order_by(*order, Product.rating.desc(), Product.review_count.desc(), Product.id).limit(_CANDIDATES)
+
+
+def _spaced_name():
+    """The lower-case product name between spaces, separators made spaces (for whole-word LIKE)."""
+    name = func.lower(Product.name)
+    for separator in _NAME_SEPARATORS:
+        name = func.replace(name, separator, " ")
+    return literal(" ") + name + literal(" ")
+
+
+def _name_hits(name: str, query: ProductQuery) -> int:
+    spaced = f" {_SEPARATOR.sub(' ', name)} "
+    return sum(f" {kw} " in spaced if is_model_number(kw) else kw in name for kw in query.keywords)
 
 
 def product_hit(
@@ -97,9 +118,9 @@ def product_hit(
 
 
 def _score(hit: ProductHit, product: Product, query: ProductQuery) -> tuple:
-    name = product.name.lower()
-    name_hits = sum(kw in name for kw in query.keywords)
-    desc_hits = sum(kw in product.description.lower() for kw in query.keywords)
+    name_hits = _name_hits(product.name.lower(), query)
+    description = product.description.lower()
+    desc_hits = sum(kw in description for kw in (*query.keywords, *query.hints))
     primary = hit.price if query.sort == "price" else -(2 * name_hits + desc_hits)
     return (not hit.in_stock, primary, -hit.rating, hit.id)
 
@@ -117,21 +138,45 @@ def _run(session: Session, query: ProductQuery, limit: int) -> tuple[ProductHit,
 def _without(query: ProductQuery, name: str) -> ProductQuery:
     if name == "price":
         return replace(query, price_min=None, price_max=None)
+    if name == "model_numbers":
+        return replace(query, keywords=tuple(kw for kw in query.keywords if not is_model_number(kw)))
     return replace(query, **{name: ()})
 
 
-def _run_relaxed(session: Session, original: ProductQuery, current: ProductQuery, last: str, limit: int):
-    if last == "price" and original.price_max is not None:
+def _dropping(query: ProductQuery, names: list[str]) -> ProductQuery:
+    for name in names:
+        query = _without(query, name)
+    return query
+
+
+def _run_relaxed(session: Session, original: ProductQuery, dropped: list[str], limit: int):
+    current = _dropping(original, dropped)
+    if current.is_empty:
+        return ()
+    if "price" in dropped and original.price_max is not None:
         # Nearest in price: cheapest above a cap.
-        return _run(session, replace(current, sort="price"), limit)
+        current = replace(current, sort="price")
     return _run(session, current, limit)
+
+
+def _needed(session: Session, query: ProductQuery, dropped: list[str], hits, limit: int):
+    """``dropped`` without the filters that can be kept after all, most important first:
+    the visitor is only told of a filter dropped if dropping it was what found the hits."""
+    for name in reversed(list(dropped)):
+        fewer = [n for n in dropped if n != name]
+        if fewer and (found := _run_relaxed(session, query, fewer, limit)):
+            dropped, hits = fewer, found
+    if "keywords" in dropped and "model_numbers" in dropped:
+        dropped = [n for n in dropped if n != "model_numbers"]  # said by "keywords"
+    return tuple(dropped), hits
 
 
 def search_products(session: Session, *, query: ProductQuery, limit: int = 5) -> SearchResult:
     """Top matches for ``query``; if none, the nearest matches with as few filters dropped as it takes.
 
     One filter at a time first ("red dress size S under $50" with no dresses: red things in
-    size S under $50), then more and more of them together.
+    size S under $50), then more and more of them together; of those, only the ones that
+    had to go are reported.
     """
     if query.is_empty:
         return SearchResult(query=query, hits=())
@@ -140,16 +185,14 @@ def search_products(session: Session, *, query: ProductQuery, limit: int = 5) ->
         return SearchResult(query=query, hits=hits)
     singles = [name for name in _RELAXATIONS if _without(query, name) != query]
     for name in singles if len(singles) > 1 else ():
-        dropped = _without(query, name)
-        if not dropped.is_empty and (hits := _run_relaxed(session, query, dropped, name, limit)):
+        if hits := _run_relaxed(session, query, [name], limit):
             return SearchResult(query=query, hits=hits, relaxed=(name,))
-    relaxed: list[str] = []
-    current = query
+    dropped: list[str] = []
     for name in singles:
-        current = _without(current, name)
-        relaxed.append(name)
-        if current.is_empty:
+        dropped.append(name)
+        if _dropping(query, dropped).is_empty:
             break
-        if hits := _run_relaxed(session, query, current, name, limit):
-            return SearchResult(query=query, hits=hits, relaxed=tuple(relaxed))
-    return SearchResult(query=query, hits=(), relaxed=tuple(relaxed))
+        if hits := _run_relaxed(session, query, dropped, limit):
+            relaxed, hits = _needed(session, query, dropped, hits, limit)
+            return SearchResult(query=query, hits=hits, relaxed=relaxed)
+    return SearchResult(query=query, hits=(), relaxed=tuple(dropped))

@@ -1,4 +1,5 @@
-"""The words of the catalog (categories, brands, colours, sizes), read from the DB."""
+"""The words of the catalog (categories, brands, colours, sizes, and every word of its
+product text), read from the DB."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.catalog.terms import product_words, words_of
 from bot.models import Brand, Category, ProductVariant
 
 # Words that name several categories at once; visitors say "shoes" for all three.
@@ -33,6 +35,12 @@ class Vocabulary:
     brand_names: dict[str, str] = field(default_factory=dict)
     colors: dict[str, str] = field(default_factory=dict)
     sizes: frozenset[str] = frozenset()
+    # The lower-case words of product names and of the terms above: the only words a
+    # search keyword may be. ``words`` adds those of the descriptions, which only order
+    # the matches ("breathable"), as a keyword may restrict them to none over a word
+    # the visitor used in passing ("cool", "scratch that").
+    name_words: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()
 
 
 def _brand_terms(name: str) -> set[str]:
@@ -44,7 +52,7 @@ def _brand_terms(name: str) -> set[str]:
 
 
 def load_vocabulary(session: Session) -> Vocabulary:
-    """Read categories, brands, colours and sizes from the catalog."""
+    """Read categories, brands, colours, sizes and the words of the product texts from the catalog."""
     categories: dict[str, tuple[str, ...]] = {}
     category_names: dict[str, str] = {}
     for cat in session.scalars(select(Category)):
@@ -67,6 +75,8 @@ def load_vocabulary(session: Session) -> Vocabulary:
     colors = {c: c for c in session.scalars(select(ProductVariant.color).distinct()) if c}
     colors.update({alias: c for alias, c in COLOR_ALIASES.items() if c in colors})
     sizes = frozenset(s.lower() for s in session.scalars(select(ProductVariant.size).distinct()) if s)
+    names, descriptions = product_words(session)
+    name_words = names | words_of([*categories, *brands, *colors])
     return Vocabulary(
         categories=categories,
         category_names=category_names,
@@ -74,4 +84,6 @@ def load_vocabulary(session: Session) -> Vocabulary:
         brand_names=brand_names,
         colors=colors,
         sizes=sizes,
+        name_words=name_words,
+        words=name_words | descriptions,
     )
