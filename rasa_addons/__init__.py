@@ -19,6 +19,8 @@
 - `rasa_addons.graph_runner`: the message processor runs the NLU and policy
   graphs node after node in a precomputed order instead of through dask's
   scheduler (same nodes, results and errors). Installed on import.
+- `rasa_addons.past_states`: a tracker's dialogue states are worked out once
+  per point of the conversation, not again by every policy. Installed on import.
 
 Rasa puts the working directory on `sys.path` (`rasa/__main__.py`), so running
 `rasa run` / `rasa train` from the project root is enough to import this
@@ -30,10 +32,12 @@ try:  # pragma: no cover - the gateway's environment (.venv) has no Rasa
     from rasa_addons import action_validation as _action_validation
     from rasa_addons import event_types as _event_types
     from rasa_addons import graph_runner as _graph_runner
+    from rasa_addons import past_states as _past_states
 except ImportError:
-    _action_client = _action_validation = _event_types = _graph_runner = None
-if None not in (_action_client, _action_validation, _event_types, _graph_runner):
+    _action_client = _action_validation = _event_types = _graph_runner = _past_states = None
+if None not in (_action_client, _action_validation, _event_types, _graph_runner, _past_states):
     _action_client.install()
     _action_validation.install()
     _event_types.install()
     _graph_runner.install()
+    _past_states.install()

@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from rasa.core.tracker_store import SQLTrackerStore  # noqa: E402
 from rasa.shared.core.domain import Domain  # noqa: E402
+from rasa.shared.core.trackers import DialogueStateTracker  # noqa: E402
 from rasa.shared.core.events import (  # noqa: E402
     ActionExecuted,
     ActiveLoop,
@@ -32,6 +33,7 @@ from rasa.shared.core.events import (  # noqa: E402
     UserUtteranceReverted,
 )
 
+import rasa_addons  # noqa: E402,F401  (installs the add-ons, incremental past states among them)
 from rasa_addons.tracker_store import STORED_EVENTS_ATTR, WindowedSQLTrackerStore  # noqa: E402
 
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
@@ -100,13 +102,29 @@ def policy_view(tracker) -> dict:
     }
 
 
+STATE_OPTIONS = [{}, {"ignore_rule_only_turns": True, "rule_only_data": RULE_ONLY}, {"rule_only_data": RULE_ONLY},
+                 {"omit_unset_slots": True}]
+STATE_CHECKS = {"checked": 0, "different": []}
+
+
+def check_states(tracker, where: str) -> None:
+    """rasa_addons.past_states (installed) gives the states Rasa's own computation gives."""
+    original = getattr(DialogueStateTracker, "_shop_original_past_states")
+    for options in STATE_OPTIONS:
+        STATE_CHECKS["checked"] += 1
+        if tracker.past_states(DOMAIN, **options) != original(tracker, DOMAIN, **options):
+            STATE_CHECKS["different"].append(f"{where} {options}")
+
+
 async def converse(store, sender: str, turns: list[list], reference=None) -> dict:
     """Run `turns` through `store` like the processor; compare with a stock `reference` store."""
     mismatches, sizes, full_sizes = [], [], []
     for n, turn in enumerate(turns):
         tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
+        check_states(tracker, f"{sender} turn {n} retrieved")
         first, rest = turn[0], turn[1:]
         tracker.update(first, DOMAIN)  # the user message: policies predict from here
+        check_states(tracker, f"{sender} turn {n} user")
         if reference is not None:
             ref = await reference.get_or_create_tracker(sender, append_action_listen=False)
             ref.update(first, DOMAIN)
@@ -116,8 +134,9 @@ async def converse(store, sender: str, turns: list[list], reference=None) -> dic
                 ref.update(event, DOMAIN)
             await reference.save(ref)
             full_sizes.append(len(ref.events))
-        for event in rest:
+        for i, event in enumerate(rest):
             tracker.update(event, DOMAIN)
+            check_states(tracker, f"{sender} turn {n} event {i}")
         sizes.append(len(tracker.events))
         await store.save(tracker)
     return {"mismatches": mismatches, "sizes": sizes, "full_sizes": full_sizes}
@@ -190,6 +209,7 @@ async def main(tracker_cfg: dict, reference_db: str) -> dict:
 
     # 7. two processes (replicas) on one DB: the tracker kept in memory is used only while current
     out["replicas"] = await replicas(tracker_cfg)
+    out["past_states"] = dict(STATE_CHECKS, different=STATE_CHECKS["different"][:10])
     return out
 
 

@@ -99,3 +99,10 @@ def test_floats_that_are_not_finite_are_stored_as_strict_json(result):
     assert odd["slot_rows"] == ["Infinity"]
     assert odd["slot_after_reload"] == "Infinity"  # a slot that was set stays set
     assert odd["full_events"] == odd["expected_rows"]
+
+
+def test_incremental_past_states_equal_rasas_own(result):
+    # after every event of every scenario (forms, hidden rule turns, rewinds, sessions), four sets of options
+    checks = result["past_states"]
+    assert checks["checked"] > 2000
+    assert checks["different"] == []
