@@ -21,6 +21,25 @@ CASES = {
     "unknown_event": {"events": [{"event": "teleport"}]},
     "responses_not_a_list": {"events": [], "responses": {"text": "hi"}},
     "not_an_object": ["events"],
+    "many_event_types": {"events": [
+        {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet", "confidence": 1.0}, "entities": []}},
+        {"event": "action", "name": "utter_greet", "policy": None, "confidence": None, "timestamp": 1.5},
+        {"event": "bot", "text": "Hello", "data": {"buttons": []}, "metadata": {}},
+        {"event": "slot", "name": "email", "value": None},
+        {"event": "followup", "name": "action_listen"},
+        {"event": "reset_slots"}, {"event": "restart"}, {"event": "rewind"}, {"event": "undo"},
+        {"event": "pause"}, {"event": "resume"}, {"event": "session_started"},
+        {"event": "active_loop", "name": "order_status_form"}, {"event": "loop_interrupted", "is_interrupted": True},
+        {"event": "form_validation", "validate": False},
+        {"event": "action_execution_rejected", "name": "order_status_form"},
+    ], "responses": [{"text": "ok"}, {"template": "utter_greet"}]},
+    "event_not_an_object": {"events": ["slot"]},
+    "event_without_type": {"events": [{"name": "email", "value": "x"}]},
+    "slot_name_a_number": {"events": [{"event": "slot", "name": 5, "value": "x"}]},
+    "timestamp_a_string": {"events": [{"event": "action", "name": "x", "timestamp": "noon"}]},
+    "user_text_a_number": {"events": [{"event": "user", "text": 42}]},
+    "events_not_a_list": {"events": {"event": "restart"}},
+    "valid_then_invalid": {"events": [{"event": "restart"}, {"event": "slot", "name": None}]},
 }
 
 SCRIPT = r"""
@@ -59,11 +78,14 @@ def test_importing_the_addons_installs_the_cached_validator(outcome):
 
 
 def test_a_valid_response_passes(outcome):
-    assert outcome["cases"]["valid"] == {"stock": None, "ours": None}
-    assert outcome["cases"]["empty"] == {"stock": None, "ours": None}
+    for name in ("valid", "empty", "many_event_types"):
+        assert outcome["cases"][name] == {"stock": None, "ours": None}, name
 
 
-@pytest.mark.parametrize("name", ["slot_without_name", "unknown_event", "responses_not_a_list", "not_an_object"])
+@pytest.mark.parametrize("name", ["slot_without_name", "unknown_event", "responses_not_a_list", "not_an_object",
+                                  "event_not_an_object", "event_without_type", "slot_name_a_number",
+                                  "timestamp_a_string", "user_text_a_number", "events_not_a_list",
+                                  "valid_then_invalid"])
 def test_an_invalid_response_is_refused_with_stock_rasas_message(name, outcome):
     case = outcome["cases"][name]
     assert case["stock"] is not None
