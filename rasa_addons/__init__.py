@@ -21,6 +21,8 @@
   scheduler (same nodes, results and errors). Installed on import.
 - `rasa_addons.past_states`: a tracker's dialogue states are worked out once
   per point of the conversation, not again by every policy. Installed on import.
+- `rasa_addons.rule_matching`: RulePolicy finds the rules that match without
+  re-reading every rule for every past state. Installed on import.
 
 Rasa puts the working directory on `sys.path` (`rasa/__main__.py`), so running
 `rasa run` / `rasa train` from the project root is enough to import this
@@ -33,11 +35,13 @@ try:  # pragma: no cover - the gateway's environment (.venv) has no Rasa
     from rasa_addons import event_types as _event_types
     from rasa_addons import graph_runner as _graph_runner
     from rasa_addons import past_states as _past_states
+    from rasa_addons import rule_matching as _rule_matching
 except ImportError:
-    _action_client = _action_validation = _event_types = _graph_runner = _past_states = None
-if None not in (_action_client, _action_validation, _event_types, _graph_runner, _past_states):
+    _action_client = _action_validation = _event_types = _graph_runner = _past_states = _rule_matching = None
+if None not in (_action_client, _action_validation, _event_types, _graph_runner, _past_states, _rule_matching):
     _action_client.install()
     _action_validation.install()
     _event_types.install()
     _graph_runner.install()
     _past_states.install()
+    _rule_matching.install()

@@ -54,6 +54,40 @@ def predict(runner, metadata, domain, parsed: dict, text: str) -> dict:
     return {"probabilities": [round(p, 9) for p in prediction.probabilities], "policy": prediction.policy_name}
 
 
+def rule_keys_check(runner, metadata) -> dict:
+    """A conversation driven by the model's own predictions; at every prediction, RulePolicy's
+    matching rules by rasa_addons.rule_matching and by Rasa's original method."""
+    from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
+
+    policy = next(node._component for node in runner._instantiated_nodes.values()
+                  if isinstance(getattr(node, "_component", None), RulePolicy))
+    original = getattr(RulePolicy, "_shop_original_get_possible_keys")
+    domain = metadata.domain
+    tracker = DialogueStateTracker.from_events("rules", [ActionExecuted(ACTION_LISTEN_NAME)], domain.slots)
+    checked, different, matched = 0, [], 0
+    for text in MESSAGES * 3:  # a long conversation: states reach far past the longest rule
+        parsed = parse(runner, metadata, text)
+        tracker.update(UserUttered(text, parsed["intent"], parsed["entities"] or []), domain)
+        for _ in range(4):
+            for use_text in (True, False):
+                states = policy._prediction_states(tracker, domain, use_text, rule_only_data=policy._get_rule_only_data())
+                for table in (RULES, RULES_FOR_LOOP_UNHAPPY_PATH):
+                    ours, theirs = policy._get_possible_keys(policy.lookup[table], states), original(
+                        policy, policy.lookup[table], states)
+                    checked += 1
+                    matched += bool(ours)
+                    if ours != theirs:
+                        different.append(f"{text!r} {table} use_text={use_text}")
+            prediction = runner.run(inputs={"__tracker__": tracker}, targets=[metadata.core_target])[metadata.core_target]
+            action = domain.action_names_or_texts[prediction.probabilities.index(max(prediction.probabilities))]
+            tracker.update(ActionExecuted(action, policy=prediction.policy_name), domain)
+            if action == ACTION_LISTEN_NAME:
+                break
+        else:
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME), domain)
+    return {"checked": checked, "different": different[:10], "matched": matched, "events": len(tracker.events)}
+
+
 def main() -> dict:
     with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
         metadata, dask_runner = load(DaskGraphRunner, a)
@@ -66,7 +100,9 @@ def main() -> dict:
             if predict(dask_runner, metadata, metadata.domain, p1, text) != predict(ours, metadata, metadata.domain, p2, text):
                 differences.append(f"predict {text!r}")
             compared += 1
+        rules = rule_keys_check(ours, metadata)
     return {
+        "rules": rules,
         "installed": rasa.core.processor.DaskGraphRunner is SequentialGraphRunner,
         "compared": compared,
         "differences": differences,

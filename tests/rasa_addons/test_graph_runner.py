@@ -1,4 +1,4 @@
-"""rasa_addons.graph_runner: the trained model predicts the same with and without dask.
+"""rasa_addons.graph_runner and rule_matching: the trained model predicts as with Rasa's own code.
 
 Runs in .venv-rasa through `graph_runner_side.py`, on the model `make test`
 trains before pytest (models/shop.tar.gz).
@@ -30,3 +30,9 @@ def test_same_parse_and_same_next_action_as_rasas_dask_runner(result):
     assert result["compared"] == 13
     assert result["differences"] == []
     assert result["intents"] == ["greet", "product_search", "order_status"]  # the graphs really ran
+
+
+def test_rule_policy_finds_the_same_matching_rules_as_rasa(result):
+    rules = result["rules"]
+    assert rules["checked"] > 300 and rules["matched"] > 50 and rules["events"] > 100
+    assert rules["different"] == []
