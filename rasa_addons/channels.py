@@ -8,17 +8,29 @@ of the visitor's network, see bot/sources.py), which the actions' verification
 throttles and the handoff queue count by. Visitors cannot set it: the gateway
 builds the metadata, and Rasa listens on loopback only.
 Listens on ``/webhooks/gateway/webhook``; the stock REST channel stays enabled.
+
+Two questions in one message: when the intent classifier found a second
+request in a message (``rasa_addons.requests``), the channel hands it to Rasa
+as the conversation's next message right after the first, in the same
+request, so the reply holds both answers. That message carries
+``split_from`` (the first one's id) and the first one's ``source``; the chat
+history shows the visitor's message once.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
+from sanic import Blueprint
 from sanic.request import Request
+
+from rasa_addons.requests import take_second
 
 # Only these keys are kept: the gateway sets them, nothing else should.
 ALLOWED_KEYS = ("client_id", "display", "source")
+SPLIT_FROM = "split_from"
 
 
 class GatewayInput(RestInput):
@@ -35,3 +47,17 @@ class GatewayInput(RestInput):
             return None
         kept = {k: str(raw[k])[:1000] for k in ALLOWED_KEYS if raw.get(k) is not None}
         return kept or None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        async def handle(message: UserMessage) -> None:
+            await on_new_message(message)
+            second = take_second(message.message_id)
+            if second:
+                metadata = {k: v for k, v in (message.metadata or {}).items() if k == "source"}
+                follow = UserMessage(second, message.output_channel, message.sender_id,
+                                     input_channel=message.input_channel,
+                                     metadata={**metadata, SPLIT_FROM: message.message_id})
+                await on_new_message(follow)
+                take_second(follow.message_id)  # one split per message the visitor sent, never a chain
+
+        return super().blueprint(handle)

@@ -11,6 +11,8 @@ classifies a message in well under a millisecond, with no TensorFlow in memory.
 - ``LinearResponseSelector`` picks the sub-question of a retrieval intent
   ("shipping_info/cost") and writes ``response_selector`` in the shape Rasa's
   ResponseSelector does, so ``utter_shipping_info`` and the transcripts work as before.
+- A long message is also scored sentence by sentence, and the sentence that
+  asks something decides its intent and sub-question (``rasa_addons.requests``).
 
 Both read the raw text (lower-cased), so no Rasa featurizer is needed for them.
 The fitted models are stored with joblib in the model archive, which is trusted
@@ -35,6 +37,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from rasa_addons.requests import pick, remember_second, two_requests
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -42,6 +46,8 @@ logger = logging.getLogger(__name__)
 
 MODEL_FILE = "linear_model.joblib"
 RANKING_LENGTH = 10
+# The sentence of a long message that the classifier read it by (not in the parse output).
+REQUEST_TEXT = "request_text"
 
 # Rasa warns when retrieval-intent examples exist and its own ResponseSelector is not
 # in the pipeline; LinearResponseSelector is what consumes them here.
@@ -156,12 +162,21 @@ class _LinearComponent(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         if self._model is None or not messages:
             return messages
-        probabilities = self._model.predict_proba([_text(m) for m in messages])
-        labels = self._model.classes_
-        for message, row in zip(messages, probabilities):
-            order = row.argsort()[::-1][:RANKING_LENGTH]
-            self._annotate(message, [{"name": str(labels[i]), "confidence": float(row[i])} for i in order])
+        for message, row in zip(messages, self._model.predict_proba([self._input(m) for m in messages])):
+            self._annotate(message, self._ranking(row))
         return messages
+
+    def _input(self, message: Message) -> str:
+        """The text a message is classified by."""
+        return message.get(REQUEST_TEXT) or _text(message)
+
+    def _ranking(self, row: Any) -> List[Dict[Text, Any]]:
+        labels = self._model.classes_
+        return [{"name": str(labels[i]), "confidence": float(row[i])} for i in row.argsort()[::-1][:RANKING_LENGTH]]
+
+    def rank(self, text: str) -> List[Dict[Text, Any]]:
+        """The ranking of one text."""
+        return self._ranking(self._model.predict_proba([text])[0])
 
     def _annotate(self, message: Message, ranking: List[Dict[Text, Any]]) -> None:
         """Write the prediction into the message (``ranking``: likeliest labels first)."""
@@ -175,6 +190,18 @@ class LinearIntentClassifier(_LinearComponent):
     LABEL = INTENT
 
     def _annotate(self, message: Message, ranking: List[Dict[Text, Any]]) -> None:
+        text = _text(message)
+        score = lambda part: [(r["name"], r["confidence"]) for r in self.rank(part)]  # noqa: E731
+        both = two_requests(text, score)
+        if both is not None:
+            message.set(REQUEST_TEXT, both[0])
+            remember_second(message.get("message_id"), both[1])
+            ranking = self.rank(both[0])
+        else:
+            picked = pick(text, score, [(r["name"], r["confidence"]) for r in ranking])
+            if picked is not None:
+                message.set(REQUEST_TEXT, picked[0])
+                ranking = self.rank(picked[0])
         message.set(INTENT, ranking[0], add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 

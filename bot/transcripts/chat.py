@@ -99,10 +99,12 @@ def to_messages(events: list[StoredEvent], *, titles: dict[str, str] | None = No
                 buttons_shown.update({b["payload"]: b["title"] for b in message.buttons})
                 messages.append(message)
         elif event.type_name == "user":
+            meta = event.data.get("metadata") or {}
+            if isinstance(meta, dict) and meta.get("split_from"):
+                continue  # the second question of a message the visitor sent once (rasa_addons/channels.py)
             text = _visitor_text(event, buttons_shown)
             if not text:
                 continue
-            meta = event.data.get("metadata") or {}
             client_id = meta.get("client_id") if isinstance(meta, dict) else None
             messages.append(ChatMessage(
                 seq=event.seq, sender="visitor", text=text, timestamp=event.timestamp,
