@@ -213,9 +213,10 @@ RETRIEVAL_INTENTS = "all_retrieval_intents"
 class LinearResponseSelector(_LinearComponent):
     """The sub-question of a retrieval intent, written where Rasa's ResponseSelector writes it.
 
-    One selector serves every retrieval intent (Rasa's "default" selector key);
-    ``utter_<intent>`` then answers with the response of the predicted
-    ``<intent>/<sub-question>`` from the domain.
+    One model serves every retrieval intent; its answer is written under each
+    topic's own key (and under "default", for the topic the intent classifier
+    chose), so ``utter_<intent>`` answers with the likeliest sub-question *of
+    that intent*, from the domain.
     """
 
     LABEL = INTENT_RESPONSE_KEY
@@ -225,16 +226,40 @@ class LinearResponseSelector(_LinearComponent):
         assert self._model is not None
         return sorted({str(label).split("/", 1)[0] for label in self._model.classes_})
 
-    def _annotate(self, message: Message, ranking: List[Dict[Text, Any]]) -> None:
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Like the base class, but each topic gets its own best sub-question (see `_selected`)."""
+        if self._model is None or not messages:
+            return messages
+        for message, row in zip(messages, self._model.predict_proba([self._input(m) for m in messages])):
+            labels = [str(label) for label in self._model.classes_]
+            chosen = (message.get(INTENT) or {}).get("name")
+            selector: Dict[Text, Any] = {RETRIEVAL_INTENTS: self._retrieval_intents}
+            for topic in self._retrieval_intents:
+                selector[topic] = self._selected(row, labels, topic)
+            # The answer Rasa gives for "default" belongs to the topic the classifier chose.
+            selector["default"] = selector.get(chosen) or self._selected(row, labels, None)
+            message.set("response_selector", selector, add_to_output=True)
+        return messages
+
+    def _selected(self, row: Any, labels: List[str], topic: Optional[str]) -> Dict[Text, Any]:
+        """The likeliest sub-questions of `topic` (of every topic for None), as Rasa's ResponseSelector writes them.
+
+        Rasa answers `utter_<topic>` with the sub-question stored under
+        `<topic>` in `response_selector` (else under "default"), so a shipping
+        question never gets a payment answer because a payment sub-question
+        scored higher overall.
+        """
+        indices = [i for i, label in enumerate(labels) if topic is None or label.startswith(f"{topic}/")]
+        total = float(sum(row[i] for i in indices)) or 1.0
+        ranked = sorted(indices, key=lambda i: row[i], reverse=True)[:RANKING_LENGTH]
+        ranking = [{"confidence": float(row[i]) / total, INTENT_RESPONSE_KEY: labels[i]} for i in ranked]
         best = ranking[0]
-        selected = {
+        return {
             "response": {
                 "responses": None,  # the answer's text comes from the domain, by utter_action
                 "confidence": best["confidence"],
-                INTENT_RESPONSE_KEY: best["name"],
-                "utter_action": f"utter_{best['name']}",
+                INTENT_RESPONSE_KEY: best[INTENT_RESPONSE_KEY],
+                "utter_action": f"utter_{best[INTENT_RESPONSE_KEY]}",
             },
-            "ranking": [{"confidence": r["confidence"], INTENT_RESPONSE_KEY: r["name"]} for r in ranking],
+            "ranking": ranking,
         }
-        message.set("response_selector", {RETRIEVAL_INTENTS: self._retrieval_intents, "default": selected},
-                    add_to_output=True)

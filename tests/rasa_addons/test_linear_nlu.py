@@ -41,17 +41,28 @@ def test_the_ranking_is_probabilities_best_first(parsed):
         assert confidences == sorted(confidences, reverse=True)
         assert ranking[0] == message["intent"]
         assert 0.0 <= confidences[-1] and sum(confidences) <= 1.0 + 1e-9
-        assert {r["name"] for r in ranking} == {"greet", "order_status", "shipping_info"}
+        assert {r["name"] for r in ranking} == {"greet", "order_status", "shipping_info", "payment_info"}
 
 
 def test_the_sub_question_is_written_where_rasas_response_selector_writes_it(parsed):
     got = _by_text(parsed["loaded"])
     selector = got["how much does shipping cost"]["response_selector"]
-    assert selector["all_retrieval_intents"] == ["shipping_info"]
+    assert selector["all_retrieval_intents"] == ["payment_info", "shipping_info"]
     response = selector["default"]["response"]
     assert response["intent_response_key"] == "shipping_info/cost"
     assert response["utter_action"] == "utter_shipping_info/cost"  # what ActionRetrieveResponse utters
     assert got["ship to canda?"]["response_selector"]["default"]["response"]["intent_response_key"] == "shipping_info/countries"
+
+
+def test_a_policy_answer_belongs_to_the_topic_the_classifier_chose(parsed):
+    selector = parsed["topic_kept"]
+    assert selector["payment_info"]["response"]["intent_response_key"] == "payment_info/paypal"
+    # classified as a shipping question: Rasa's utter_shipping_info reads "shipping_info", then "default"
+    assert selector["shipping_info"]["response"]["intent_response_key"].startswith("shipping_info/")
+    assert selector["default"] == selector["shipping_info"]
+    ranking = selector["shipping_info"]["ranking"]
+    assert all(r["intent_response_key"].startswith("shipping_info/") for r in ranking)
+    assert abs(sum(r["confidence"] for r in ranking) - 1.0) < 1e-9  # a distribution over the topic's sub-questions
 
 
 def test_every_policy_sub_question_of_the_shop_has_an_answer():
