@@ -49,6 +49,7 @@ _QUESTION_START = re.compile(
 MIN_WORDS = 8  # shorter messages are read whole
 CONFIDENT = 0.6  # a whole-message request this sure is kept
 SURE = 0.5  # each of two requests must be at least this sure
+MAX_PARTS = 12  # parts scored per message: bounds the work a long message costs
 SECOND_REQUESTS: "OrderedDict[str, str]" = OrderedDict()  # message id -> the second request's text
 _KEEP = 1000
 
@@ -69,7 +70,7 @@ def pick(text: str, score: Callable[[str], Ranking], whole: Ranking) -> Optional
 
     ``score`` ranks one sentence; ``whole`` is the whole message's ranking.
     """
-    parts = clauses(text)
+    parts = clauses(text)[:MAX_PARTS]
     if len(parts) < 2 or len(text.split()) < MIN_WORDS:
         return None
     if whole and whole[0][0] not in NOT_A_REQUEST and whole[0][1] >= CONFIDENT:
@@ -105,7 +106,7 @@ def clauses(text: str) -> List[str]:
 
 def two_requests(text: str, score: Callable[[str], Ranking]) -> Optional[Tuple[str, str]]:
     """The first and second of two different shop requests in one message, or None."""
-    parts = clauses(text)
+    parts = clauses(text)[:MAX_PARTS]
     if len(parts) < 2:
         return None
     asked = []

@@ -59,3 +59,16 @@ def test_a_second_request_is_handed_over_once_and_the_store_is_bounded():
         remember_second(f"x{i}", "text")
     assert len(requests.SECOND_REQUESTS) == requests._KEEP and take_second("x0") is None
     requests.SECOND_REQUESTS.clear()
+
+
+def test_a_message_of_many_clauses_costs_a_bounded_number_of_scores():
+    calls = []
+
+    def counting(text):
+        calls.append(text)
+        return score(text)
+
+    flood = " and ".join(["do you ship to canada?"] * 200)
+    two_requests(flood, counting)
+    pick(flood, counting, [("out_of_scope", 0.2)])
+    assert len(calls) <= 2 * requests.MAX_PARTS
