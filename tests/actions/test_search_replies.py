@@ -4,15 +4,15 @@ extra words" excuse for chat, and a true one when a real filter had to go."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import and_, exists, select
 
 from actions.catalog import ActionSearchProducts
-from bot.models import Brand, Category, Product, ProductVariant
+from bot.models import Category, Product, ProductVariant
 from tests.actions.conftest import domain, make_tracker, run
+from tests.catalog_queries import db_ids
 
 
 def _reply(text: str) -> tuple[dict, str]:
@@ -21,20 +21,6 @@ def _reply(text: str) -> tuple[dict, str]:
     [message] = dispatcher.messages
     template = domain()["responses"][message["response"]][0]["text"]
     return message, template.format(**message)
-
-
-def _matching(session, *, category, brand=None, color=None, size=None, price_max=None) -> set[int]:
-    stmt = select(Product.id).join(Product.category).join(Product.brand).where(Category.slug == category)
-    if brand:
-        stmt = stmt.where(Brand.slug == brand)
-    if price_max is not None:
-        stmt = stmt.where(Product.price <= Decimal(price_max))
-    if color or size:
-        variant = [ProductVariant.product_id == Product.id]
-        variant += [ProductVariant.color == color] if color else []
-        variant += [ProductVariant.size == size] if size else []
-        stmt = stmt.where(exists().where(and_(*variant)))
-    return set(session.scalars(stmt))
 
 
 @pytest.mark.parametrize(
@@ -51,7 +37,7 @@ def _matching(session, *, category, brand=None, color=None, size=None, price_max
 )
 def test_chat_around_a_search_gets_the_matches_and_no_excuse(session, text, filters):
     message, reply = _reply(text)
-    expected = _matching(session, **filters)
+    expected = db_ids(session, **filters)
     assert expected
     assert message["response"] == "utter_products_found"
     assert "without" not in reply and "Nothing matches" not in reply

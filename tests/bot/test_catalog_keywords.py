@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from decimal import Decimal
 
 import pytest
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import select
 
 from bot.catalog import find_products, parser_for, search_products, search_unmet_kind
 from bot.catalog.keywords import is_model_number
@@ -20,33 +19,13 @@ from bot.catalog.products import find_referenced_product
 from bot.catalog.refine import is_follow_up
 from bot.catalog.terms import product_words, words_of
 from bot.formatting import query_summary, relaxed_note
-from bot.models import Brand, Category, Product, ProductVariant
+from bot.models import Category, Product
+from tests.catalog_queries import db_ids
 
 
 @pytest.fixture
 def parse(session):
     return parser_for(session).parse
-
-
-def db_ids(session, *, category=None, brand=None, color=None, size=None, price_max=None, words=()):
-    """The products the DB says match, by plain SQL."""
-    stmt = select(Product.id).join(Product.category).join(Product.brand)
-    if category:
-        stmt = stmt.where(Category.slug == category)
-    if brand:
-        stmt = stmt.where(Brand.slug == brand)
-    if price_max is not None:
-        stmt = stmt.where(Product.price <= Decimal(price_max))
-    if color or size:
-        variant = [ProductVariant.product_id == Product.id]
-        if color:
-            variant.append(ProductVariant.color == color)
-        if size:
-            variant.append(ProductVariant.size == size)
-        stmt = stmt.where(exists().where(and_(*variant)))
-    if words:
-        stmt = stmt.where(or_(*(Product.name.ilike(f"%{w}%") | Product.description.ilike(f"%{w}%") for w in words)))
-    return set(session.scalars(stmt))
 
 
 def filters_of(query) -> dict:
