@@ -19,7 +19,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
-from bot.catalog.keywords import ASIDES, CHEAP, FILLER, MARK, TOP, KeywordReader
+from bot.catalog.keywords import ASIDES, CHEAP, CHEAPER_TALK, FILLER, MARK, TOP, KeywordReader
 from bot.catalog.prices import parse_price
 from bot.catalog.vocabulary import Vocabulary
 
@@ -173,10 +173,11 @@ class QueryParser:
                 if v not in found[label]:
                     found[label].append(v)
             labels.update(dict.fromkeys(range(span.start, span.end), label))
-        filtered = bool(price or sizes or found["color"] or found["brand"])
+        cheaper = bool(CHEAPER_TALK.search(lowered))  # a refinement of the last list: other words are chat
+        filtered = bool(price or sizes or found["color"] or found["brand"]) or cheaper
         words_read = self._keywords.read(doc, labels, filtered)
         words = {t.lemma_.lower() for t in doc}
-        sort = "price" if words & CHEAP else "rating" if ranked or words & TOP else "relevance"
+        sort = "price" if cheaper or words & CHEAP else "rating" if ranked or words & TOP else "relevance"
         return ProductQuery(
             text=text,
             categories=tuple(found["category"]),

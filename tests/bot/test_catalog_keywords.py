@@ -226,3 +226,22 @@ def test_the_summary_shows_keywords_next_to_the_category(session, parse):
     vocab = parser_for(session).vocab
     summary = query_summary(parse("black leather jacket"), vocab.category_names, vocab.brand_names)
     assert summary == "black leather jackets"
+
+
+@pytest.mark.parametrize("text", [
+    "too expensive, got anything cheaper?",
+    "those are a bit pricey for me - anything cheaper?",
+    "hmm a tad dear, anything less expensive?",
+    "that's a lot to spend, something cheaper?",
+    "bit costly tbh, cheaper ones?",
+    "out of my budget tbh, anything else?",
+])
+def test_saying_the_last_list_cost_too_much_is_a_cheaper_refinement(parse, text):
+    query = parse(text)
+    assert query.keywords == () and query.sort == "price"
+    assert is_follow_up(query)
+
+
+def test_price_talk_never_names_a_product(parse):
+    query = parse("show me expensive watches")
+    assert query.keywords == () and query.categories

@@ -121,7 +121,7 @@ CHEAPER_REFINEMENTS = [
 # these messages ("bit" as "bite", "hmm", "expensive", "pricey", "tad", "dear", "lot",
 # "spend") as a catalog keyword, so the follow-up is searched as literal text instead
 # of narrowing the list (bot/catalog/keywords.py; not training data).
-CHEAPER_REFINEMENTS_MISREAD_BY_THE_SEARCH = [
+CHEAPER_REFINEMENTS_WITH_CHAT = [
     "hmm those are over my budget, anything more affordable?",
     "way too expensive for me. cheaper ones?",
     "those are a tad dear, anything cheaper?",
@@ -140,10 +140,7 @@ OTHER_ORDERS_QUESTIONS = [
 COLOUR_QUESTIONS = [
     "which colours has it got?",
     "colour options?",
-    # Understood (product_availability), but the search reads "choices" as a catalog
-    # keyword and answers about another product that uses the word (bot/catalog, not data).
-    pytest.param("what colour choices are there for it",
-                 marks=pytest.mark.xfail(reason="'choice' is read as a keyword naming another product", strict=False)),
+    "what colour choices are there for it",  # "choices" is chat, not a catalog keyword (bot/catalog/keywords.py)
     "does it come in other colours",
 ]
 CAPABILITY_QUESTIONS = [
@@ -156,7 +153,7 @@ CAPABILITY_QUESTIONS = [
 ALL_WORDINGS = [
     *LEAD_IN_DELIVERY_QUESTIONS, *BY_A_DAY_QUESTIONS, *PARCEL_NOT_COME,
     *(w.format(n="100001") for w in NUMBER_IN_A_SENTENCE), *(w.format(e="emma.schmidt@example.com") for w in EMAIL_IN_A_SENTENCE),
-    *(w for w, _, _ in SEARCH_WITH_A_VERB), *CHEAPER_REFINEMENTS, *CHEAPER_REFINEMENTS_MISREAD_BY_THE_SEARCH,
+    *(w for w, _, _ in SEARCH_WITH_A_VERB), *CHEAPER_REFINEMENTS, *CHEAPER_REFINEMENTS_WITH_CHAT,
     *OTHER_ORDERS_QUESTIONS, *(q if isinstance(q, str) else q.values[0] for q in COLOUR_QUESTIONS), *CAPABILITY_QUESTIONS,
 ]
 
@@ -296,10 +293,9 @@ def test_cheaper_in_other_words_narrows_the_list_shown(stack, db, message):
     _check_cheaper(stack, db, message)
 
 
-@pytest.mark.parametrize("message", CHEAPER_REFINEMENTS_MISREAD_BY_THE_SEARCH)
+@pytest.mark.parametrize("message", CHEAPER_REFINEMENTS_WITH_CHAT)
 def test_cheaper_with_chat_words_is_understood_as_a_search(stack, db, message):
-    """Item 3, NLU half: these no longer start the order form or a recommendation; the
-    search itself still reads chat words as keywords (see the xfail below)."""
+    """Item 3, NLU half: these no longer start the order form or a recommendation."""
     sender = _sender()
     _listed(stack, db, sender, "show me running shoes")
     reply = stack.say(sender, message)
@@ -307,10 +303,7 @@ def test_cheaper_with_chat_words_is_understood_as_a_search(stack, db, message):
     assert "found" in reply.lower() or "couldn't find" in reply.lower(), (message, reply)
 
 
-@pytest.mark.xfail(reason="bot/catalog/keywords.py keeps chat words ('hmm', 'bit'->'bite', 'expensive', 'dear', "
-                          "'lot', 'spend') as keywords, so is_follow_up() is false and the text is searched literally",
-                   strict=False)
-@pytest.mark.parametrize("message", CHEAPER_REFINEMENTS_MISREAD_BY_THE_SEARCH)
+@pytest.mark.parametrize("message", CHEAPER_REFINEMENTS_WITH_CHAT)
 def test_cheaper_with_chat_words_narrows_the_list_shown(stack, db, message):
     _check_cheaper(stack, db, message)
 
