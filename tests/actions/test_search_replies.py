@@ -12,7 +12,7 @@ from sqlalchemy import and_, exists, select
 from actions.catalog import ActionSearchProducts
 from bot.models import Category, Product, ProductVariant
 from tests.actions.conftest import domain, make_tracker, run
-from tests.catalog_queries import db_ids
+from tests.catalog_queries import CHATTY, db_ids
 
 
 def _reply(text: str) -> tuple[dict, str]:
@@ -23,18 +23,7 @@ def _reply(text: str) -> tuple[dict, str]:
     return message, template.format(**message)
 
 
-@pytest.mark.parametrize(
-    ("text", "filters"),
-    [
-        ("I'm hunting for a grey nike hoodie, 70 dollars max",
-         {"category": "hoodies", "brand": "nike", "color": "grey", "price_max": "70"}),
-        ("hang on, before that - do you have hiking boots in size 44?", {"category": "boots", "size": "44"}),
-        ("hiii 👋 got any red running shoes under $120?",
-         {"category": "running-shoes", "color": "red", "price_max": "120"}),
-        ("ok so i need a blue tee for my son", {"category": "t-shirts", "color": "blue"}),
-        ("wait actually scratch that, show me puma sneakers instead", {"category": "sneakers", "brand": "puma"}),
-    ],
-)
+@pytest.mark.parametrize(("text", "filters"), CHATTY[:5], ids=[text[:40] for text, _ in CHATTY[:5]])
 def test_chat_around_a_search_gets_the_matches_and_no_excuse(session, text, filters):
     message, reply = _reply(text)
     expected = db_ids(session, **filters)

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 
 from tests.conftest import seed_database
 from tests.e2e.stack import ROOT, Stack, ensure_model
@@ -34,6 +36,19 @@ def sqlite_stack(trained_model) -> Iterator[Stack]:
     """The whole service on SQLite (shop DB and tracker store), shared by every e2e and browser test."""
     workdir = Path(tempfile.mkdtemp(prefix="shopbot-e2e-sqlite-"))
     yield from _run_stack(workdir, f"sqlite:///{workdir / 'shop.db'}", {"dialect": "sqlite", "db": str(workdir / "tracker.db")})
+
+
+def shop_db_session(stack: Stack) -> Iterator[Session]:
+    """A session on the shop DB ``stack`` serves: tests check the bot's answers against it."""
+    engine = create_engine(stack.shop_db_url)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def db(stack) -> Iterator[Session]:
+    yield from shop_db_session(stack)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

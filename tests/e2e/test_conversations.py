@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import create_engine, select, text
-from sqlalchemy.orm import Session
 
 from bot.formatting import money
 from bot.models import Order, Product
@@ -20,14 +19,6 @@ pytestmark = pytest.mark.e2e
 
 def _sender() -> str:
     return f"e2e-{uuid.uuid4().hex[:12]}"
-
-
-@pytest.fixture(scope="module")
-def db(stack):
-    engine = create_engine(stack.shop_db_url)
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
 
 
 def test_product_search_answers_with_real_catalog_matches(stack, db):

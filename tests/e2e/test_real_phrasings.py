@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import create_engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from bot.formatting import day, money
 from bot.models import Customer, Order, Product
@@ -176,14 +175,6 @@ def test_the_wordings_are_not_training_examples():
                 examples.update(_plain(line[2:]) for line in block["examples"].splitlines() if line.startswith("- "))
     seen = [w for w in ALL_WORDINGS if _plain(w) in examples]
     assert not seen, f"these test wordings are training examples: {seen}"
-
-
-@pytest.fixture(scope="module")
-def db(stack):
-    engine = create_engine(stack.shop_db_url)
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
 
 
 def _messages(stack, sender, text):

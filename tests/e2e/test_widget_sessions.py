@@ -12,21 +12,12 @@ from decimal import Decimal
 import httpx
 import pytest
 from sqlalchemy import create_engine, select, text
-from sqlalchemy.orm import Session
 from websockets.sync.client import connect
 
 from bot.formatting import money
 from bot.models import Product
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def db(stack):
-    engine = create_engine(stack.shop_db_url)
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
 
 
 def _new_session(stack) -> str:

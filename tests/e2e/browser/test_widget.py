@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from bot.formatting import money
 from bot.models import Order, Product
 from bot.seed import DEMO_ORDERS
+from tests.e2e.conftest import shop_db_session
 from tests.e2e.browser.widget_page import answered_after, ask, open_widget, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -24,10 +24,7 @@ def shop(sqlite_stack):
 
 @pytest.fixture(scope="module")
 def db(shop):
-    engine = create_engine(shop.shop_db_url)
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
+    yield from shop_db_session(shop)
 
 
 @pytest.fixture
