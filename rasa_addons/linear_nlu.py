@@ -163,23 +163,24 @@ class _LinearComponent(GraphComponent):
         if self._model is None or not messages:
             return messages
         for message, row in zip(messages, self._model.predict_proba([self._input(m) for m in messages])):
-            self._annotate(message, self._ranking(row))
+            self._annotate(message, row)
         return messages
 
     def _input(self, message: Message) -> str:
         """The text a message is classified by."""
         return message.get(REQUEST_TEXT) or _text(message)
 
+    @cached_property
+    def _labels(self) -> List[str]:
+        assert self._model is not None
+        return [str(label) for label in self._model.classes_]
+
     def _ranking(self, row: Any) -> List[Dict[Text, Any]]:
-        labels = self._model.classes_
-        return [{"name": str(labels[i]), "confidence": float(row[i])} for i in row.argsort()[::-1][:RANKING_LENGTH]]
+        labels = self._labels
+        return [{"name": labels[i], "confidence": float(row[i])} for i in row.argsort()[::-1][:RANKING_LENGTH]]
 
-    def rank(self, text: str) -> List[Dict[Text, Any]]:
-        """The ranking of one text."""
-        return self._ranking(self._model.predict_proba([text])[0])
-
-    def _annotate(self, message: Message, ranking: List[Dict[Text, Any]]) -> None:
-        """Write the prediction into the message (``ranking``: likeliest labels first)."""
+    def _annotate(self, message: Message, row: Any) -> None:
+        """Write the prediction into the message (``row``: a probability per label)."""
         raise NotImplementedError
 
 
@@ -189,19 +190,30 @@ class LinearIntentClassifier(_LinearComponent):
 
     LABEL = INTENT
 
-    def _annotate(self, message: Message, ranking: List[Dict[Text, Any]]) -> None:
+    def _annotate(self, message: Message, row: Any) -> None:
         text = _text(message)
-        score = lambda part: [(r["name"], r["confidence"]) for r in self.rank(part)]  # noqa: E731
+        rankings: Dict[str, List[Dict[Text, Any]]] = {text: self._ranking(row)}
+
+        def rank(part: str) -> List[Dict[Text, Any]]:  # each part of the message scored once
+            if part not in rankings:
+                rankings[part] = self._ranking(self._model.predict_proba([part])[0])
+            return rankings[part]
+
+        def score(part: str) -> List[Any]:
+            return [(r["name"], r["confidence"]) for r in rank(part)]
+
+        request = text
         both = two_requests(text, score)
         if both is not None:
-            message.set(REQUEST_TEXT, both[0])
+            request = both[0]
             remember_second(message.get("message_id"), both[1])
-            ranking = self.rank(both[0])
         else:
-            picked = pick(text, score, [(r["name"], r["confidence"]) for r in ranking])
+            picked = pick(text, score, score(text))
             if picked is not None:
-                message.set(REQUEST_TEXT, picked[0])
-                ranking = self.rank(picked[0])
+                request = picked[0]
+        if request != text:
+            message.set(REQUEST_TEXT, request)
+        ranking = rank(request)
         message.set(INTENT, ranking[0], add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
@@ -222,37 +234,31 @@ class LinearResponseSelector(_LinearComponent):
     LABEL = INTENT_RESPONSE_KEY
 
     @cached_property
-    def _retrieval_intents(self) -> List[str]:
-        assert self._model is not None
-        return sorted({str(label).split("/", 1)[0] for label in self._model.classes_})
+    def _topics(self) -> Dict[str, List[int]]:
+        """Each retrieval intent with the indices of its sub-questions' labels."""
+        topics: Dict[str, List[int]] = {}
+        for index, label in enumerate(self._labels):
+            topics.setdefault(label.split("/", 1)[0], []).append(index)
+        return dict(sorted(topics.items()))
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        """Like the base class, but each topic gets its own best sub-question (see `_selected`)."""
-        if self._model is None or not messages:
-            return messages
-        for message, row in zip(messages, self._model.predict_proba([self._input(m) for m in messages])):
-            labels = [str(label) for label in self._model.classes_]
-            chosen = (message.get(INTENT) or {}).get("name")
-            selector: Dict[Text, Any] = {RETRIEVAL_INTENTS: self._retrieval_intents}
-            for topic in self._retrieval_intents:
-                selector[topic] = self._selected(row, labels, topic)
-            # The answer Rasa gives for "default" belongs to the topic the classifier chose.
-            selector["default"] = selector.get(chosen) or self._selected(row, labels, None)
-            message.set("response_selector", selector, add_to_output=True)
-        return messages
-
-    def _selected(self, row: Any, labels: List[str], topic: Optional[str]) -> Dict[Text, Any]:
-        """The likeliest sub-questions of `topic` (of every topic for None), as Rasa's ResponseSelector writes them.
-
-        Rasa answers `utter_<topic>` with the sub-question stored under
-        `<topic>` in `response_selector` (else under "default"), so a shipping
-        question never gets a payment answer because a payment sub-question
-        scored higher overall.
+    def _annotate(self, message: Message, row: Any) -> None:
+        """Rasa answers `utter_<topic>` with the sub-question stored under `<topic>` in
+        `response_selector` (else under "default"), so each topic gets its own likeliest
+        sub-question: a shipping question never gets a payment answer because a payment
+        sub-question scored higher overall. "default" holds the topic the classifier chose.
         """
-        indices = [i for i, label in enumerate(labels) if topic is None or label.startswith(f"{topic}/")]
+        selector: Dict[Text, Any] = {RETRIEVAL_INTENTS: list(self._topics)}
+        for topic, indices in self._topics.items():
+            selector[topic] = self._selected(row, indices)
+        chosen = (message.get(INTENT) or {}).get("name")
+        selector["default"] = selector.get(chosen) or self._selected(row, range(len(self._labels)))
+        message.set("response_selector", selector, add_to_output=True)
+
+    def _selected(self, row: Any, indices: Any) -> Dict[Text, Any]:
+        """The likeliest of the labels at `indices`, as Rasa's ResponseSelector writes a selection."""
         total = float(sum(row[i] for i in indices)) or 1.0
         ranked = sorted(indices, key=lambda i: row[i], reverse=True)[:RANKING_LENGTH]
-        ranking = [{"confidence": float(row[i]) / total, INTENT_RESPONSE_KEY: labels[i]} for i in ranked]
+        ranking = [{"confidence": float(row[i]) / total, INTENT_RESPONSE_KEY: self._labels[i]} for i in ranked]
         best = ranking[0]
         return {
             "response": {

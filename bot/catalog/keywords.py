@@ -31,7 +31,7 @@ CHEAPER_TALK = re.compile(
 )
 # Chat words that carry no product meaning but that the catalog's text or the lemma table
 # could turn into one ("bit" is a form of "bite"; "hmm", "tad", "tbh" name nothing).
-CHAT = {"hmm", "hm", "hmmm", "tad", "bit", "lot", "tbh", "imo", "choice", "choices", "abit", "kinda", "bit"}
+CHAT = {"hmm", "hm", "hmmm", "tad", "bit", "lot", "tbh", "imo", "choice", "choices", "abit", "kinda"}
 TOP = {"best", "top", "popular", "rated", "bestselling", "bestseller"}
 # Since keywords must be catalog words, this list only matters for words a shop
 # question uses without meaning where the catalog's text may use them too ("find",
