@@ -6,11 +6,12 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, exists, func, literal, or_, select
+from sqlalchemy import Select, and_, exists, func, literal, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.catalog.keywords import is_model_number
 from bot.catalog.query import ProductQuery
+from bot.catalog.text_index import any_word_in_text, name_contains
 from bot.models import Brand, Category, Product, ProductVariant
 from bot.settings import get_settings
 
@@ -50,21 +51,26 @@ class SearchResult:
     relaxed: tuple[str, ...] = ()  # filters dropped to find these hits
 
 
-def _variant_filter(query: ProductQuery):
+def _variant_filter(query: ProductQuery, *, in_stock: bool = False):
     conds = [ProductVariant.product_id == Product.id]
     if query.colors:
         conds.append(ProductVariant.color.in_(query.colors))
     if query.sizes:
         conds.append(ProductVariant.size.in_(query.sizes))
+    if in_stock:
+        conds.append(ProductVariant.stock > 0)
     return and_(*conds)
 
 
-def _statement(query: ProductQuery) -> Select[tuple[Product]]:
-    stmt = select(Product).join(Product.brand).join(Product.category)
+def _statement(query: ProductQuery, dialect: str) -> Select:
+    """The candidates: light rows (no variants or relations) of the first matches by rating."""
+    in_stock = exists().where(_variant_filter(query, in_stock=True))
+    stmt = select(Product.id, Product.name, Product.description, Product.price, Product.rating,
+                  in_stock.label("in_stock"))
     if query.categories:
-        stmt = stmt.where(Category.slug.in_(query.categories))
+        stmt = stmt.where(Product.category_id.in_(select(Category.id).where(Category.slug.in_(query.categories))))
     if query.brands:
-        stmt = stmt.where(Brand.slug.in_(query.brands))
+        stmt = stmt.where(Product.brand_id.in_(select(Brand.id).where(Brand.slug.in_(query.brands))))
     if query.price_min is not None:
         stmt = stmt.where(Product.price >= query.price_min)
     if query.price_max is not None:
@@ -73,8 +79,11 @@ def _statement(query: ProductQuery) -> Select[tuple[Product]]:
         stmt = stmt.where(exists().where(_variant_filter(query)))
     words = [kw for kw in query.keywords if not is_model_number(kw)]
     if words:
-        stmt = stmt.where(or_(*(Product.name.ilike(f"%{kw}%") | Product.description.ilike(f"%{kw}%") for kw in words)))
+        stmt = stmt.where(any_word_in_text(dialect, words))
     for number in (kw for kw in query.keywords if is_model_number(kw)):
+        indexed = name_contains(dialect, number)
+        if indexed is not None:
+            stmt = stmt.where(indexed)
         stmt = stmt.where(_spaced_name().like(f"% {number} %"))
     order = [Product.price.asc()] if query.sort == "price" else []
     return stmt.order_by(*order, Product.rating.desc(), Product.review_count.desc(), Product.id).limit(_CANDIDATES)
@@ -117,22 +126,25 @@ def product_hit(
     )
 
 
-def _score(hit: ProductHit, product: Product, query: ProductQuery) -> tuple:
-    name_hits = _name_hits(product.name.lower(), query)
-    description = product.description.lower()
+def _score(row, query: ProductQuery) -> tuple:
+    name_hits = _name_hits(row.name.lower(), query)
+    description = row.description.lower()
     desc_hits = sum(kw in description for kw in (*query.keywords, *query.hints))
-    primary = hit.price if query.sort == "price" else -(2 * name_hits + desc_hits)
-    return (not hit.in_stock, primary, -hit.rating, hit.id)
+    primary = row.price if query.sort == "price" else -(2 * name_hits + desc_hits)
+    return (not row.in_stock, primary, -row.rating, row.id)
 
 
 def _run(session: Session, query: ProductQuery, limit: int) -> tuple[ProductHit, ...]:
-    stmt = _statement(query).options(
+    # Candidates are ranked from light rows; only the products shown are loaded whole.
+    rows = session.execute(_statement(query, session.get_bind().dialect.name)).all()
+    ids = [row.id for row in sorted(rows, key=lambda row: _score(row, query))[:limit]]
+    if not ids:
+        return ()
+    stmt = select(Product).where(Product.id.in_(ids)).options(
         selectinload(Product.variants), selectinload(Product.brand), selectinload(Product.category)
     )
-    products = list(session.scalars(stmt))
-    hits = ((p, product_hit(p, colors=query.colors, sizes=query.sizes)) for p in products)
-    ranked = sorted(hits, key=lambda ph: _score(ph[1], ph[0], query))
-    return tuple(hit for _p, hit in ranked[:limit])
+    products = {p.id: p for p in session.scalars(stmt)}
+    return tuple(product_hit(products[i], colors=query.colors, sizes=query.sizes) for i in ids)
 
 
 def _without(query: ProductQuery, name: str) -> ProductQuery:
