@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from decimal import Decimal
 
 from sqlalchemy import Select, and_, exists, func, literal, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
+from bot.catalog.hits import ProductHit, hits_by_id, product_hit
 from bot.catalog.keywords import is_model_number
 from bot.catalog.query import ProductQuery
 from bot.catalog.text_index import any_word_in_text, name_contains
 from bot.models import Brand, Category, Product, ProductVariant
-from bot.settings import get_settings
+
+__all__ = ["ProductHit", "SearchResult", "product_hit", "search_products"]
 
 _CANDIDATES = 200
 # Filters dropped one at a time, least important first, when nothing matches;
@@ -23,25 +24,6 @@ _RELAXATIONS = ("sizes", "colors", "price", "brands", "model_numbers", "keywords
 # "2" of "SL 27"; "gbd 200" is in "G-Shock GBD-200".
 _NAME_SEPARATORS = "-/,()\"'"
 _SEPARATOR = re.compile("[" + re.escape(_NAME_SEPARATORS) + "]")
-
-
-@dataclass(frozen=True, slots=True)
-class ProductHit:
-    id: int
-    name: str
-    brand: str
-    category: str
-    price: Decimal
-    stock: int
-    colors: tuple[str, ...]
-    sizes_in_stock: tuple[str, ...]
-    url: str
-    image_url: str
-    rating: Decimal
-
-    @property
-    def in_stock(self) -> bool:
-        return self.stock > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,23 +44,29 @@ def _variant_filter(query: ProductQuery, *, in_stock: bool = False):
     return and_(*conds)
 
 
-def _statement(query: ProductQuery, dialect: str) -> Select:
-    """The candidates: light rows (no variants or relations) of the first matches by rating."""
+def _statement(query: ProductQuery, dialect: str, categories: list[int], brands: list[int]) -> Select:
+    """The candidates: light rows (no variants or relations) of the first matches by rating.
+
+    Categories and brands come as ids, so that with one of each the database walks an
+    index in rating (or price) order and stops at the candidates it needs.
+    """
     in_stock = exists().where(_variant_filter(query, in_stock=True))
-    stmt = select(Product.id, Product.name, Product.description, Product.price, Product.rating,
-                  in_stock.label("in_stock"))
+    texts = (Product.name, Product.description) if query.keywords or query.hints else ()  # to count words in
+    stmt = select(Product.id, *texts, Product.price, Product.rating, in_stock.label("in_stock"))
     if query.categories:
-        stmt = stmt.where(Product.category_id.in_(select(Category.id).where(Category.slug.in_(query.categories))))
+        stmt = stmt.where(Product.category_id.in_(categories))
     if query.brands:
-        stmt = stmt.where(Product.brand_id.in_(select(Brand.id).where(Brand.slug.in_(query.brands))))
+        stmt = stmt.where(Product.brand_id.in_(brands))
+    # SQLite keeps no statistics and would take a price range from the price index, then
+    # sort every product in it; ``price + 0`` keeps it walking the rating index instead.
+    price = Product.price + 0 if dialect == "sqlite" and query.sort != "price" else Product.price
     if query.price_min is not None:
-        stmt = stmt.where(Product.price >= query.price_min)
+        stmt = stmt.where(price >= query.price_min)
     if query.price_max is not None:
-        stmt = stmt.where(Product.price <= query.price_max)
+        stmt = stmt.where(price <= query.price_max)
     if query.colors or query.sizes:
         stmt = stmt.where(exists().where(_variant_filter(query)))
-    words = [kw for kw in query.keywords if not is_model_number(kw)]
-    if words:
+    if words := _words(query):
         stmt = stmt.where(any_word_in_text(dialect, words))
     for number in (kw for kw in query.keywords if is_model_number(kw)):
         indexed = name_contains(dialect, number)
@@ -98,53 +86,53 @@ def _spaced_name():
 
 
 def _name_hits(name: str, query: ProductQuery) -> int:
-    spaced = f" {_SEPARATOR.sub(' ', name)} "
+    spaced = f" {_SEPARATOR.sub(' ', name)} " if any(map(is_model_number, query.keywords)) else ""
     return sum(f" {kw} " in spaced if is_model_number(kw) else kw in name for kw in query.keywords)
 
 
-def product_hit(
-    product: Product, *, colors: tuple[str, ...] = (), sizes: tuple[str, ...] = ()
-) -> ProductHit:
-    """Build the hit for ``product`` (variants, brand, category loaded); stock counts matching variants."""
-    variants = [
-        v for v in product.variants
-        if (not colors or v.color in colors) and (not sizes or v.size in sizes)
-    ]
-    base = get_settings().shop_base_url.rstrip("/")
-    return ProductHit(
-        id=product.id,
-        name=product.name,
-        brand=product.brand.name,
-        category=product.category.name,
-        price=product.price,
-        stock=sum(v.stock for v in variants),
-        colors=tuple(dict.fromkeys(v.color for v in product.variants)),
-        sizes_in_stock=tuple(dict.fromkeys(v.size for v in variants if v.stock > 0 and v.size)),
-        url=f"{base}/products/{product.slug}",
-        image_url=f"{base}{product.image_url}" if product.image_url.startswith("/") else product.image_url,
-        rating=product.rating,
-    )
-
-
 def _score(row, query: ProductQuery) -> tuple:
-    name_hits = _name_hits(row.name.lower(), query)
-    description = row.description.lower()
-    desc_hits = sum(kw in description for kw in (*query.keywords, *query.hints))
-    primary = row.price if query.sort == "price" else -(2 * name_hits + desc_hits)
+    if query.sort == "price":
+        primary = row.price
+    elif query.keywords or query.hints:
+        description = row.description.lower()
+        desc_hits = sum(kw in description for kw in (*query.keywords, *query.hints))
+        primary = -(2 * _name_hits(row.name.lower(), query) + desc_hits)
+    else:
+        primary = 0  # no words to count
     return (not row.in_stock, primary, -row.rating, row.id)
 
 
-def _run(session: Session, query: ProductQuery, limit: int) -> tuple[ProductHit, ...]:
-    # Candidates are ranked from light rows; only the products shown are loaded whole.
-    rows = session.execute(_statement(query, session.get_bind().dialect.name)).all()
-    ids = [row.id for row in sorted(rows, key=lambda row: _score(row, query))[:limit]]
-    if not ids:
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """What every run of one search shares: the dialect, and the ids of its categories and brands."""
+
+    dialect: str
+    categories: list[int]
+    brands: list[int]
+    # No product has any of the words: every run that keeps them finds nothing, unasked.
+    unknown_words: bool
+
+
+def _words(query: ProductQuery) -> list[str]:
+    return [kw for kw in query.keywords if not is_model_number(kw)]
+
+
+def _scope(session: Session, query: ProductQuery) -> _Scope:
+    dialect = session.get_bind().dialect.name
+    categories = list(session.scalars(select(Category.id).where(Category.slug.in_(query.categories))))
+    brands = list(session.scalars(select(Brand.id).where(Brand.slug.in_(query.brands))))
+    words = _words(query)
+    unknown = bool(words) and session.scalar(select(Product.id).where(any_word_in_text(dialect, words)).limit(1)) is None
+    return _Scope(dialect, categories, brands, unknown)
+
+
+def _run(session: Session, scope: _Scope, query: ProductQuery, limit: int) -> tuple[ProductHit, ...]:
+    if scope.unknown_words and _words(query):
         return ()
-    stmt = select(Product).where(Product.id.in_(ids)).options(
-        selectinload(Product.variants), selectinload(Product.brand), selectinload(Product.category)
-    )
-    products = {p.id: p for p in session.scalars(stmt)}
-    return tuple(product_hit(products[i], colors=query.colors, sizes=query.sizes) for i in ids)
+    # Candidates are ranked from light rows; only the products shown are loaded whole.
+    rows = session.execute(_statement(query, scope.dialect, scope.categories, scope.brands)).all()
+    ids = [row.id for row in sorted(rows, key=lambda row: _score(row, query))[:limit]]
+    return tuple(hits_by_id(session, ids, colors=query.colors, sizes=query.sizes))
 
 
 def _without(query: ProductQuery, name: str) -> ProductQuery:
@@ -161,22 +149,22 @@ def _dropping(query: ProductQuery, names: list[str]) -> ProductQuery:
     return query
 
 
-def _run_relaxed(session: Session, original: ProductQuery, dropped: list[str], limit: int):
+def _run_relaxed(session: Session, scope: _Scope, original: ProductQuery, dropped: list[str], limit: int):
     current = _dropping(original, dropped)
     if current.is_empty:
         return ()
     if "price" in dropped and original.price_max is not None:
         # Nearest in price: cheapest above a cap.
         current = replace(current, sort="price")
-    return _run(session, current, limit)
+    return _run(session, scope, current, limit)
 
 
-def _needed(session: Session, query: ProductQuery, dropped: list[str], hits, limit: int):
+def _needed(session: Session, scope: _Scope, query: ProductQuery, dropped: list[str], hits, limit: int):
     """``dropped`` without the filters that can be kept after all, most important first:
     the visitor is only told of a filter dropped if dropping it was what found the hits."""
     for name in reversed(list(dropped)):
         fewer = [n for n in dropped if n != name]
-        if fewer and (found := _run_relaxed(session, query, fewer, limit)):
+        if fewer and (found := _run_relaxed(session, scope, query, fewer, limit)):
             dropped, hits = fewer, found
     if "keywords" in dropped and "model_numbers" in dropped:
         dropped = [n for n in dropped if n != "model_numbers"]  # said by "keywords"
@@ -192,19 +180,20 @@ def search_products(session: Session, *, query: ProductQuery, limit: int = 5) ->
     """
     if query.is_empty:
         return SearchResult(query=query, hits=())
-    hits = _run(session, query, limit)
+    scope = _scope(session, query)
+    hits = _run(session, scope, query, limit)
     if hits:
         return SearchResult(query=query, hits=hits)
     singles = [name for name in _RELAXATIONS if _without(query, name) != query]
     for name in singles if len(singles) > 1 else ():
-        if hits := _run_relaxed(session, query, [name], limit):
+        if hits := _run_relaxed(session, scope, query, [name], limit):
             return SearchResult(query=query, hits=hits, relaxed=(name,))
     dropped: list[str] = []
     for name in singles:
         dropped.append(name)
         if _dropping(query, dropped).is_empty:
             break
-        if hits := _run_relaxed(session, query, dropped, limit):
-            relaxed, hits = _needed(session, query, dropped, hits, limit)
+        if hits := _run_relaxed(session, scope, query, dropped, limit):
+            relaxed, hits = _needed(session, scope, query, dropped, hits, limit)
             return SearchResult(query=query, hits=hits, relaxed=relaxed)
     return SearchResult(query=query, hits=(), relaxed=tuple(dropped))
