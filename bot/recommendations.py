@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, case, exists, func, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy import ColumnElement, Select, case, exists, func, select, tuple_
+from sqlalchemy.orm import Session, aliased
 
-from bot.catalog.search import ProductHit, product_hit
+from bot.aggregates import SALES_WINDOWS
+from bot.catalog.hits import ProductHit, hits_by_id
 from bot.errors import ProductNotFound
 from bot.models import (
+    ALL_CATEGORIES,
+    BestSeller,
+    CatalogGroup,
     Category,
     Customer,
     Order,
@@ -23,68 +26,75 @@ from bot.models import (
     Product,
     ProductVariant,
 )
-from bot.models.base import utcnow
 
 SIMILAR_PRICE_BAND = Decimal("0.35")
 _SIMILAR_CANDIDATES = 300  # nearest in price, scored in Python
 
 
+def _has_stock(product_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """True when the product ``product_id`` has a variant in stock."""
+    variant = aliased(ProductVariant)  # the outer query may use variants itself
+    return exists().where(variant.product_id == product_id, variant.stock > 0)
+
+
 def _sold_out(product_id: ColumnElement[int]) -> ColumnElement[int]:
     """0 when the product ``product_id`` has a variant in stock, else 1 (sorts in-stock first)."""
-    variant = aliased(ProductVariant)  # the outer query may use variants itself
-    return case((exists().where(variant.product_id == product_id, variant.stock > 0), 0), else_=1)
-
-
-def _hits(session: Session, stmt: Select) -> list[ProductHit]:
-    stmt = stmt.options(
-        selectinload(Product.variants), selectinload(Product.brand), selectinload(Product.category)
-    )
-    return [product_hit(p) for p in session.scalars(stmt)]
+    return case((_has_stock(product_id), 0), else_=1)
 
 
 def _hits_by_id(session: Session, ids: Sequence[int]) -> list[ProductHit]:
-    by_id = {h.id: h for h in _hits(session, select(Product).where(Product.id.in_(ids)))}
-    return [by_id[i] for i in ids if i in by_id]
+    return hits_by_id(session, ids)
 
 
 def best_sellers(
     session: Session, *, category_slug: str | None = None, days: int = 90, limit: int = 5,
-    exclude_ids: Sequence[int] = (), now: datetime | None = None,
+    exclude_ids: Sequence[int] = (),
 ) -> list[ProductHit]:
-    """Most units sold in non-cancelled orders of the last ``days`` days, in-stock first."""
-    since = (now or utcnow()) - timedelta(days=days)
-    product_id = ProductVariant.product_id
-    # Grouped by the variant's product id: no join to products unless a category is asked for.
+    """Most units sold in non-cancelled orders of the last ``days`` days, in-stock first.
+
+    Read from the lists ``bot.aggregates`` rebuilds (at most ``MAX_STALE_MINUTES`` old);
+    ``days`` is one of ``SALES_WINDOWS``.
+    """
+    if days not in SALES_WINDOWS:
+        raise ValueError(f"best sellers cover {', '.join(map(str, SALES_WINDOWS))} days, not {days}")
+    category = (
+        ALL_CATEGORIES if category_slug is None
+        else select(Category.id).where(Category.slug == category_slug).scalar_subquery()
+    )
+    product_id = BestSeller.product_id
     stmt = (
         select(product_id)
-        .join(OrderItem, OrderItem.variant_id == ProductVariant.id)
-        .join(Order, Order.id == OrderItem.order_id)
-        .where(Order.status != OrderStatus.CANCELLED, Order.placed_at >= since)
-        .group_by(product_id)
-        .order_by(_sold_out(product_id), func.sum(OrderItem.quantity).desc(), product_id)
+        .where(BestSeller.window_days == days, BestSeller.category_id == category)
+        .order_by(_sold_out(product_id), BestSeller.rank)
         .limit(limit)
     )
     if exclude_ids:
         stmt = stmt.where(product_id.not_in(exclude_ids))
-    if category_slug is not None:
-        stmt = (stmt.join(Product, Product.id == product_id)
-                .join(Category, Category.id == Product.category_id).where(Category.slug == category_slug))
     return _hits_by_id(session, list(session.scalars(stmt)))
+
+
+def _in_rating_order(session: Session, stmt: Select, limit: int) -> list[int]:
+    """Ids of ``stmt``'s products best rated first: in stock, then sold out.
+
+    Two walks down a rating-ordered index, each stopped at ``limit``, instead of one
+    sort of every match by stock first.
+    """
+    stmt = stmt.order_by(Product.rating.desc(), Product.review_count.desc(), Product.id)
+    ids = list(session.scalars(stmt.where(_has_stock(Product.id)).limit(limit)))
+    if len(ids) < limit:
+        ids += session.scalars(stmt.where(~_has_stock(Product.id)).limit(limit - len(ids)))
+    return ids
 
 
 def top_rated(
     session: Session, *, category_slug: str | None = None, min_reviews: int = 20, limit: int = 5
 ) -> list[ProductHit]:
     """Best rated products with at least ``min_reviews`` reviews, in-stock first."""
-    stmt = (
-        select(Product)
-        .where(Product.review_count >= min_reviews)
-        .order_by(_sold_out(Product.id), Product.rating.desc(), Product.review_count.desc(), Product.id)
-        .limit(limit)
-    )
+    stmt = select(Product.id).where(Product.review_count >= min_reviews)
     if category_slug is not None:
-        stmt = stmt.join(Category, Category.id == Product.category_id).where(Category.slug == category_slug)
-    return _hits(session, stmt)
+        stmt = stmt.where(
+            Product.category_id == select(Category.id).where(Category.slug == category_slug).scalar_subquery())
+    return _hits_by_id(session, _in_rating_order(session, stmt, limit))
 
 
 def _attributes(raw: str) -> dict[str, object]:
@@ -122,13 +132,8 @@ def similar_products(session: Session, *, product_id: int, limit: int = 5) -> li
     return _hits_by_id(session, [row.id for row in sorted(rows, key=score)[:limit]])
 
 
-def for_customer(session: Session, *, email: str, limit: int = 5) -> list[ProductHit]:
-    """Products from the categories and brands a verified customer bought, minus what they own.
-
-    Topped up with best sellers when their history suggests too little.
-    """
-    email = email.strip().lower()
-    bought = session.execute(
+def _bought(session: Session, email: str):
+    return session.execute(
         select(Product.id, Product.category_id, Product.brand_id)
         .join(ProductVariant, ProductVariant.product_id == Product.id)
         .join(OrderItem, OrderItem.variant_id == ProductVariant.id)
@@ -138,24 +143,58 @@ def for_customer(session: Session, *, email: str, limit: int = 5) -> list[Produc
                Order.status != OrderStatus.CANCELLED)
         .distinct()
     ).all()
+
+
+def _groups_by_affinity(session: Session, categories: Counter, brands: Counter) -> list[list[tuple[int, int]]]:
+    """The (category, brand) groups sharing a category or brand with the purchases, by
+    affinity (purchases in the category plus purchases of the brand), highest first."""
+    rows = session.execute(
+        select(CatalogGroup.category_id, CatalogGroup.brand_id)
+        .where(CatalogGroup.category_id.in_(categories) | CatalogGroup.brand_id.in_(brands))
+    ).all()
+    levels: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for category_id, brand_id in rows:
+        levels[categories[category_id] + brands[brand_id]].append((category_id, brand_id))
+    return [levels[affinity] for affinity in sorted(levels, reverse=True)]
+
+
+def _picks(session: Session, levels, owned: list[int], limit: int, *, in_stock: bool) -> list[int]:
+    """Best rated products of the groups, level after level, until ``limit`` are found."""
+    ids: list[int] = []
+    stock = _has_stock(Product.id)
+    for groups in levels:
+        if len(ids) >= limit:
+            break
+        stmt = (
+            select(Product.id)
+            .where(tuple_(Product.category_id, Product.brand_id).in_(groups), Product.id.not_in(owned),
+                   stock if in_stock else ~stock)
+            .order_by(Product.rating.desc(), Product.review_count.desc(), Product.id)
+            .limit(limit - len(ids))
+        )
+        ids += session.scalars(stmt)
+    return ids
+
+
+def for_customer(session: Session, *, email: str, limit: int = 5) -> list[ProductHit]:
+    """Products from the categories and brands a verified customer bought, minus what they own.
+
+    Ranked in stock first, then by affinity, then by rating. Each category-and-brand group
+    has one affinity, so the groups are read best first, each down its rating index, and
+    only as many as it takes (the groups are ``bot.aggregates``'s, at most
+    ``MAX_STALE_MINUTES`` old). Topped up with best sellers when their history suggests too little.
+    """
+    email = email.strip().lower()
+    bought = _bought(session, email)
     owned = sorted({row.id for row in bought})
     hits: list[ProductHit] = []
     if bought:
-        categories = Counter(row.category_id for row in bought)
-        brands = Counter(row.brand_id for row in bought)
-        affinity = (
-            case(categories, value=Product.category_id, else_=0)
-            + case(brands, value=Product.brand_id, else_=0)
-        )
-        stmt = (
-            select(Product)
-            .where(Product.id.not_in(owned),
-                   Product.category_id.in_(categories) | Product.brand_id.in_(brands))
-            .order_by(_sold_out(Product.id), affinity.desc(), Product.rating.desc(),
-                      Product.review_count.desc(), Product.id)
-            .limit(limit)
-        )
-        hits = _hits(session, stmt)
+        levels = _groups_by_affinity(session, Counter(r.category_id for r in bought),
+                                     Counter(r.brand_id for r in bought))
+        ids = _picks(session, levels, owned, limit, in_stock=True)
+        if len(ids) < limit:
+            ids += _picks(session, levels, owned, limit - len(ids), in_stock=False)
+        hits = _hits_by_id(session, ids)
     if len(hits) < limit:
         seen = owned + [h.id for h in hits]
         hits += best_sellers(session, limit=limit - len(hits), exclude_ids=seen)

@@ -41,6 +41,10 @@ pids+=($!)
 log "migrating the shop database"
 .venv/bin/python -m bot.migrate
 .venv/bin/python -m bot.seed --if-empty
+# Best sellers and the catalog groups of personal picks are precomputed: rebuilt now and
+# every 5 minutes (bot/aggregates/refresh.py says why a schedule; at most 6 minutes stale).
+.venv/bin/python -m bot.aggregates --every 300 >var/aggregates.log 2>&1 &
+pids+=($!)
 SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" >var/actions.log 2>&1 &
 pids+=($!)
 # Long polls (up to 25 s) and open WebSockets must not hold a shutdown: widgets reconnect.

@@ -1,5 +1,6 @@
 """ORM models of the shop database; import from here."""
 
+from bot.models.aggregates import ALL_CATEGORIES, AggregateRefresh, BestSeller, CatalogGroup
 from bot.models.base import Base
 from bot.models.catalog import Brand, Category, Product, ProductVariant
 from bot.models.customers import Customer
@@ -31,6 +32,10 @@ from bot.models.staff import StaffRole, StaffSession, StaffUser
 from bot.models.unmet_searches import UnmetKind, UnmetSearch
 
 __all__ = [
+    "ALL_CATEGORIES",
+    "AggregateRefresh",
+    "BestSeller",
+    "CatalogGroup",
     "OPEN_HANDOFF_STATUSES",
     "ORDER_STATUSES",
     "Base",

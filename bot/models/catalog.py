@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.models.base import Base
@@ -34,7 +34,16 @@ class Brand(Base):
 
 class Product(Base):
     __tablename__ = "products"
-    __table_args__ = (Index("ix_products_category_price", "category_id", "price"),)
+    __table_args__ = (
+        Index("ix_products_category_price", "category_id", "price"),
+        # Rating order (best first), walked from the top by "top rated", personal picks
+        # and search candidates instead of sorting the catalog (migration 0009).
+        Index("ix_products_rating_order", text("rating DESC"), text("review_count DESC"), "id"),
+        Index("ix_products_category_rating_order", "category_id", text("rating DESC"),
+              text("review_count DESC"), "id"),
+        Index("ix_products_group_rating_order", "category_id", "brand_id", text("rating DESC"),
+              text("review_count DESC"), "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sku: Mapped[str] = mapped_column(String(40), unique=True)
@@ -59,7 +68,11 @@ class Product(Base):
 
 class ProductVariant(Base):
     __tablename__ = "product_variants"
-    __table_args__ = (UniqueConstraint("product_id", "size", "color", name="uq_variant_option"),)
+    __table_args__ = (
+        UniqueConstraint("product_id", "size", "color", name="uq_variant_option"),
+        # Covers the search's colour, size and in-stock checks of one product (migration 0009).
+        Index("ix_product_variants_options", "product_id", "color", "size", "stock"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from bot.aggregates import refresh_aggregates
 from bot.seed.admin import non_empty_tables, sync_sequences
 from bot.seed.catalog import seed_catalog
 from bot.seed.demo import DEMO_CUSTOMERS, DEMO_ORDERS
@@ -87,6 +88,8 @@ def seed_shop(
         people = seed_customers(session, people_rng, customers, today, tick, BATCH_SIZE)
         stats = seed_orders(session, orders_rng, orders, catalog, people, today, tick, BATCH_SIZE)
     sync_sequences(session)
+    session.flush()
+    refresh_aggregates(session)  # the lists the bot reads, as of the seeded history
     return SeedReport(
         seed=seed, today=today, categories=catalog.categories, brands=catalog.brands,
         products=products, variants=catalog.variants,

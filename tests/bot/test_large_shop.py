@@ -1,0 +1,184 @@
+"""Search, recommendations and order lists on a large shop, on SQLite and PostgreSQL.
+
+Each answer read from an index or a precomputed table must equal what a plain query
+over every row says; the shop is built once per module with bulk inserts (seconds).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import case, exists, func, select, update
+from sqlalchemy.orm import Session, aliased
+
+from bot.catalog import ProductQuery, find_products, search_products
+from bot.catalog.text_index import any_word_in_text
+from bot.db import make_engine
+from bot.models import Category, Customer, Order, OrderItem, OrderStatus, Product, ProductVariant
+from bot.orders.lookup import orders_for_customer
+from bot.recommendations import best_sellers, for_customer, top_rated
+from tests.catalog_queries import db_ids
+from tests.large_shop import NOW, PRODUCTS, build_large_shop
+from tests.postgres import fresh_postgres_database
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def large_engine(request, tmp_path_factory):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('large') / 'shop.db'}"
+        build_large_shop(url)
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
+        return
+    with fresh_postgres_database() as url:
+        build_large_shop(url)
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
+
+
+@pytest.fixture
+def large(large_engine):
+    """A session on the large shop, rolled back after the test."""
+    connection = large_engine.connect()
+    outer = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.close()
+        outer.rollback()
+        connection.close()
+
+
+def _indexed(session, words):
+    dialect = session.get_bind().dialect.name
+    return set(session.scalars(select(Product.id).where(any_word_in_text(dialect, words))))
+
+
+@pytest.mark.parametrize("words", [["waterproof"], ["breathable"], ["rugged", "organic"], ["eather"],
+                                   ["quick-dry"], ["jacket"], ["zzzebra"]])
+def test_the_text_index_finds_what_a_scan_finds(large, words):
+    assert _indexed(large, words) == db_ids(large, words=words)
+
+
+def _new_product(session, sku, name, description, like):
+    product = Product(sku=sku, slug=sku.lower(), name=name, description=description, price=Decimal("9.00"),
+                      category_id=like.category_id, brand_id=like.brand_id)
+    session.add(product)
+    session.flush()
+    return product
+
+
+def test_the_text_index_follows_product_writes(large):
+    first = large.scalar(select(Product).order_by(Product.id).limit(1))
+    added = _new_product(large, "NEW-1", "Plain tee", "zebrastripe print", first)
+    removed = _new_product(large, "NEW-2", "Zebrastripe cap", "a cap", first)
+    assert _indexed(large, ["zebrastripe"]) == {added.id, removed.id}
+    first.name = "Zebrastripe Runner"
+    large.delete(removed)
+    large.flush()
+    assert _indexed(large, ["zebrastripe"]) == {first.id, added.id}
+    assert _indexed(large, ["plain tee"]) == {added.id}
+
+
+def test_search_keeps_filters_ranks_in_stock_first_and_relaxes(large):
+    result = find_products(large, text="waterproof jackets", limit=20)
+    assert len(result.hits) == 20 and not result.relaxed
+    assert all(h.category == "Jackets" and "waterproof" in h.name.lower() for h in result.hits)
+    flags = [h.in_stock for h in result.hits]
+    assert flags == sorted(flags, reverse=True)
+    query = ProductQuery(text="red dress size S", keywords=("dress",), colors=("red",), sizes=("S",))
+    relaxed = search_products(large, query=query)
+    assert relaxed.relaxed == ("keywords",) and relaxed.hits
+    for hit in relaxed.hits:
+        variants = large.scalars(select(ProductVariant).where(ProductVariant.product_id == hit.id))
+        assert any(v.color == "red" and v.size == "S" for v in variants)
+
+
+def _in_stock(product_id):
+    variant = aliased(ProductVariant)
+    return exists().where(variant.product_id == product_id, variant.stock > 0)
+
+
+@pytest.mark.parametrize("days, category", [(90, None), (7, None), (30, "boots")])
+def test_best_sellers_equal_a_count_of_every_order(large, days, category):
+    stmt = (
+        select(ProductVariant.product_id, func.sum(OrderItem.quantity))
+        .join(OrderItem, OrderItem.variant_id == ProductVariant.id).join(Order)
+        .join(Product, Product.id == ProductVariant.product_id).join(Category)
+        .where(Order.status != OrderStatus.CANCELLED, Order.placed_at >= NOW - timedelta(days=days))
+        .group_by(ProductVariant.product_id)
+    )
+    if category:
+        stmt = stmt.where(Category.slug == category)
+    units = dict(large.execute(stmt).all())
+    stocked = set(large.scalars(select(Product.id).where(_in_stock(Product.id), Product.id.in_(units))))
+    expected = sorted(units, key=lambda pid: (pid not in stocked, -units[pid], pid))[:8]
+    assert [h.id for h in best_sellers(large, days=days, category_slug=category, limit=8)] == expected
+
+
+@pytest.mark.parametrize("category, min_reviews", [(None, 20), ("watches", 0), ("hoodies", 390)])
+def test_top_rated_equals_a_sort_of_every_product(large, category, min_reviews):
+    stmt = (
+        select(Product.id).join(Category).where(Product.review_count >= min_reviews)
+        .order_by(case((_in_stock(Product.id), 0), else_=1), Product.rating.desc(),
+                  Product.review_count.desc(), Product.id)
+        .limit(10)
+    )
+    if category:
+        stmt = stmt.where(Category.slug == category)
+    assert [h.id for h in top_rated(large, category_slug=category, min_reviews=min_reviews, limit=10)] == list(
+        large.scalars(stmt))
+
+
+def _picks_by_scan(session, email, limit):
+    bought = session.execute(
+        select(Product.id, Product.category_id, Product.brand_id).join(ProductVariant).join(OrderItem)
+        .join(Order).where(Order.email == email, Order.status != OrderStatus.CANCELLED).distinct()
+    ).all()
+    categories, brands = Counter(r.category_id for r in bought), Counter(r.brand_id for r in bought)
+    affinity = case(categories, value=Product.category_id, else_=0) + case(brands, value=Product.brand_id, else_=0)
+    return list(session.scalars(
+        select(Product.id)
+        .where(Product.id.not_in({r.id for r in bought}),
+               Product.category_id.in_(categories) | Product.brand_id.in_(brands))
+        .order_by(case((_in_stock(Product.id), 0), else_=1), affinity.desc(), Product.rating.desc(),
+                  Product.review_count.desc(), Product.id)
+        .limit(limit)
+    ))
+
+
+@pytest.mark.parametrize("customer", [1, 2, 7, 500, 1999])
+def test_personal_picks_equal_a_scan_of_the_catalog(large, customer):
+    email = f"buyer{customer}@large.example"
+    assert [h.id for h in for_customer(large, email=email, limit=12)] == _picks_by_scan(large, email, 12)
+
+
+def test_personal_picks_skip_sold_out_groups_until_nothing_else_is_left(large):
+    email = "buyer3@large.example"
+    best = _picks_by_scan(large, email, 1)[0]
+    product = large.get(Product, best)
+    same_group = select(Product.id).where(Product.category_id == product.category_id,
+                                          Product.brand_id == product.brand_id)
+    large.execute(update(ProductVariant).where(ProductVariant.product_id.in_(same_group)).values(stock=0))
+    picks = [h.id for h in for_customer(large, email=email, limit=12)]
+    assert picks == _picks_by_scan(large, email, 12) and best not in picks
+
+
+def test_orders_for_a_heavy_buyer_are_newest_first(large):
+    customer = large.scalar(
+        select(Order.customer_id).group_by(Order.customer_id).order_by(func.count().desc()).limit(1))
+    email = large.get(Customer, customer).email
+    views = orders_for_customer(large, email=email, limit=25)
+    expected = list(large.scalars(select(Order.number).where(Order.customer_id == customer)
+                                  .order_by(Order.placed_at.desc(), Order.id.desc()).limit(25)))
+    assert [v.number for v in views] == expected
+
+
+def test_the_shop_is_large(large):
+    assert large.scalar(select(func.count(Product.id))) == PRODUCTS
