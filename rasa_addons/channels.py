@@ -29,7 +29,7 @@ from sanic.request import Request
 from rasa_addons.requests import take_second
 
 # Only these keys are kept: the gateway sets them, nothing else should.
-ALLOWED_KEYS = ("client_id", "display", "source")
+ALLOWED_KEYS = ("client_id", "display", "source", "language")
 SPLIT_FROM = "split_from"
 
 
@@ -53,7 +53,7 @@ class GatewayInput(RestInput):
             await on_new_message(message)
             second = take_second(message.message_id)
             if second:
-                metadata = {k: v for k, v in (message.metadata or {}).items() if k == "source"}
+                metadata = {k: v for k, v in (message.metadata or {}).items() if k in ("source", "language")}
                 follow = UserMessage(second, message.output_channel, message.sender_id,
                                      input_channel=message.input_channel,
                                      metadata={**metadata, SPLIT_FROM: message.message_id})

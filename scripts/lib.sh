@@ -96,12 +96,12 @@ setup_envs() {
 
 # spaCy's English word list for the NLU's unfamiliar-words gate (config.yml);
 # Rasa's environment lacks spacy-lookups-data, so .venv writes it.
-LEXICON="var/nlu/english_words.txt"
+LEXICON="var/nlu/known_words.txt"
 ensure_lexicon() {  # rebuilt only when its script or spaCy's data (the lock) is newer
-  if [ -s "$LEXICON" ] && [ "$LEXICON" -nt scripts/english_words.py ] && [ "$LEXICON" -nt requirements/app.lock ]; then
+  if [ -s "$LEXICON" ] && [ "$LEXICON" -nt scripts/known_words.py ] && [ "$LEXICON" -nt requirements/app.lock ]; then
     return
   fi
-  .venv/bin/python scripts/english_words.py "$LEXICON"
+  .venv/bin/python scripts/known_words.py "$LEXICON"
 }
 
 # What the Rasa model is trained from, in parts, one "part hash" line each; the

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rasa_addons.familiarity import Vocabulary, scaled_confidence, words_of
-from scripts.english_words import english_words
+from scripts.known_words import english_words
 
 TRAINED = ["where", "is", "my", "order", "running", "shoes", "cheap", "nike", "refund", "hoodie", "t-shirt"]
 
