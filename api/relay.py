@@ -57,9 +57,12 @@ def _command(text: str) -> str:
 
 def incoming(
     text: str, *, offered: frozenset[str], source: str, client_id: str | None = None, display: str | None = None,
+    language: str | None = None,
 ) -> Incoming:
     """Decide what Rasa gets for ``text`` (already stripped) sent from ``source``."""
     metadata: dict[str, Any] = {"source": source}
+    if language:
+        metadata["language"] = language  # read by rasa_addons.language when the words don't tell
     if client_id:
         metadata["client_id"] = client_id
     if display:
@@ -86,10 +89,11 @@ def _offered(sender_id: str) -> frozenset[str]:
 
 async def prepare(
     text: str, *, sender_id: str, source: str, client_id: str | None = None, display: str | None = None,
+    language: str | None = None,
 ) -> Incoming:
     """``incoming`` with the payloads this conversation was offered, read from the tracker store."""
     offered = await run_in_threadpool(_offered, sender_id) if text.startswith(PAYLOAD_PREFIX) else frozenset()
-    return incoming(text, offered=offered, source=source, client_id=client_id, display=display)
+    return incoming(text, offered=offered, source=source, client_id=client_id, display=display, language=language)
 
 
 def held_by_agent(sender_id: str) -> bool:

@@ -10,6 +10,12 @@ from pydantic import BaseModel, Field
 # Sender ids come from widgets and integrations; keep them to a safe alphabet.
 SENDER_ID_PATTERN = r"^[A-Za-z0-9_.:@\-]+$"
 MAX_MESSAGE_CHARS = 1000
+# The languages the bot answers in; the words of a message decide, this is the hint
+# for messages whose words don't tell ("ok", an order number).
+Language = Literal["en", "de"]
+LANGUAGE_DESCRIPTION = ("The page's language (`en` or `de`). The bot answers in the language a message is "
+                        "written in; this decides for messages whose words don't tell, such as \"ok\" or an "
+                        "order number. Omit it to keep the conversation's language.")
 
 
 class ChatRequest(BaseModel):
@@ -25,6 +31,7 @@ class ChatRequest(BaseModel):
         description=f"What the visitor typed, at most {MAX_MESSAGE_CHARS} characters.",
         examples=["do you have running shoes under 80 dollars"],
     )
+    language: Language | None = Field(default=None, description=LANGUAGE_DESCRIPTION)
 
 
 class Button(BaseModel):
@@ -98,6 +105,7 @@ class SendMessageRequest(BaseModel):
     display: str | None = Field(
         default=None, max_length=200, description="What the visitor clicked (a quick reply's title), shown instead of a payload.",
     )
+    language: Language | None = Field(default=None, description=LANGUAGE_DESCRIPTION)
 
 
 class ProductCard(BaseModel):

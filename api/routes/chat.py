@@ -82,7 +82,7 @@ async def chat(body: ChatRequest, request: Request, rasa: RasaDep, settings: Set
     limit(limits, "messages", sender_id)
     async with request.app.state.session_locks.hold(sender_id):
         try:
-            message = await prepare(text, sender_id=sender_id, source=source)
+            message = await prepare(text, sender_id=sender_id, source=source, language=body.language)
         except EmptyText as exc:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from exc
         if message.notice:

@@ -143,7 +143,7 @@ async def send_message(
         limit(limits, "messages", source)
         try:
             message = await prepare(text, sender_id=session_id, source=source, client_id=body.client_id,
-                                    display=body.display)
+                                    display=body.display, language=body.language)
         except EmptyText as exc:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from exc
         before = await run_in_threadpool(_last_seq, session_id)

@@ -51,6 +51,9 @@
     },
   };
   const lang = /^de\b/i.test(cfg.lang || "") ? "de" : "en";
+  // Sent with each message only when the page chose a language: the bot answers in the
+  // language a message is written in, and this decides for "ok" or an order number.
+  const hintLang = cfg.lang ? lang : undefined;
   const S = Object.assign({}, STR.en, STR[lang]);
   try {
     const o = JSON.parse(cfg.strings || "{}");
@@ -594,7 +597,7 @@ textarea{font-size:16px}
         if (!booted) await boot();
         const g = gen;
         if (!sid) throw 0;
-        const r = await api("POST", spath(sid) + "/messages", { text: it.text, client_id: it.cid, display: it.display });
+        const r = await api("POST", spath(sid) + "/messages", { text: it.text, client_id: it.cid, display: it.display, language: hintLang });
         if (byCid.get(it.cid) != it) return;
         if (g != gen) continue; // session replaced: send to the new one
         if (r.status == 404) { await reset(unsent()); continue; }

@@ -167,7 +167,7 @@ class Stack:
         """The conversation id the gateway issued for the conversation a test calls ``name``."""
         return self.conversations.get(name, name)
 
-    def chat(self, sender: str, text: str) -> httpx.Response:
+    def chat(self, sender: str, text: str, language: str | None = None) -> httpx.Response:
         """Send ``text`` in the conversation a test calls ``sender``.
 
         The gateway issues conversation ids: the first message of a name starts a new
@@ -175,6 +175,8 @@ class Stack:
         name that is an id the gateway issued already (a widget session's) is used as is.
         """
         body = {"message": text}
+        if language:
+            body["language"] = language
         known = self.conversations.get(sender) or (sender if is_session_id(sender, secret_key=self.secret_key) else None)
         if known:
             body["sender_id"] = known
