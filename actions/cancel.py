@@ -11,10 +11,11 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.order_forms import ORDER_SLOTS, OrderFormValidation
-from actions.slots import end_form_events, item_count, user_intent
+from actions.slots import conversation_language, end_form_events, item_count, user_intent
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.errors import OrderNotCancellable, OrderNotFound, VerificationThrottled
 from bot.formatting import day, money
+from bot.language import DEFAULT, say, status_name
 from bot.models import Order
 from bot.orders.cancel import cancel_order, cancellation_check
 from bot.settings import get_settings
@@ -22,10 +23,10 @@ from bot.settings import get_settings
 CANCEL_SLOTS = (*ORDER_SLOTS, "cancel_confirmed", "order_summary")
 
 
-def order_summary(order: Order) -> str:
+def order_summary(order: Order, lang: str = DEFAULT) -> str:
     """``#100234 (2 items, $129.90, placed Mon 2 Nov 2026)``."""
-    return (f"#{order.number} ({item_count([i.quantity for i in order.items])}, "
-            f"{money(order.total, order.currency)}, placed {day(order.placed_at)})")
+    return (f"#{order.number} ({item_count([i.quantity for i in order.items], lang)}, "
+            f"{money(order.total, order.currency, lang)}, {say('placed {day}', lang, day=day(order.placed_at, lang))})")
 
 
 class ValidateCancelOrderForm(OrderFormValidation):
@@ -40,13 +41,13 @@ class ValidateCancelOrderForm(OrderFormValidation):
     ) -> list[EventType]:
         check = cancellation_check(order)
         if check.cancellable:
-            return [SlotSet("order_summary", order_summary(order))]
+            return [SlotSet("order_summary", order_summary(order, conversation_language(tracker)))]
         if check.reason == "shipped":
             dispatcher.utter_message(response="utter_cancel_too_late", number=order.number,
                                      days=get_settings().return_window_days)
         else:
             dispatcher.utter_message(response="utter_cancel_closed", number=order.number,
-                                     status=order.status.value)
+                                     status=status_name(order.status.value, conversation_language(tracker)))
         return end_form_events(*CANCEL_SLOTS)
 
     def validate_cancel_confirmed(

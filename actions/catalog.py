@@ -9,20 +9,21 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
+from actions.slots import conversation_language
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.catalog import ProductHit, SearchResult, find_products, parser_for, record_unmet_search, search_unmet_kind
 from bot.catalog.refine import to_state
 from bot.formatting import money, product_line, query_summary, relaxed_note, stock_text
 
 
-def product_card(hit: ProductHit) -> dict[str, Any]:
+def product_card(hit: ProductHit, lang: str = "en") -> dict[str, Any]:
     """The widget's product card for one hit."""
     return {
         "id": hit.id,
         "name": hit.name,
         "brand": hit.brand,
-        "price": money(hit.price),
-        "stock": stock_text(hit),
+        "price": money(hit.price, lang=lang),
+        "stock": stock_text(hit, lang),
         "in_stock": hit.in_stock,
         "url": hit.url,
         "image": hit.image_url,
@@ -31,7 +32,7 @@ def product_card(hit: ProductHit) -> dict[str, Any]:
 
 async def answer_search(
     dispatcher: CollectingDispatcher, text: str, *, sender_id: str | None = None,
-    previous: dict[str, Any] | None = None,
+    previous: dict[str, Any] | None = None, lang: str = "en",
 ) -> list[dict[str, Any]]:
     """Search the catalog for ``text`` and answer with the results (or say nothing matched).
 
@@ -47,7 +48,7 @@ async def answer_search(
         if kind is not None:  # unmet demand, for the shop's analytics
             record_unmet_search(session, text=text, kind=kind, query=result.query, sender_id=sender_id)
         vocab = parser_for(session).vocab
-        return result, query_summary(result.query, vocab.category_names, vocab.brand_names)
+        return result, query_summary(result.query, vocab.category_names, vocab.brand_names, lang)
 
     try:
         result, summary = await in_transaction(work)
@@ -61,13 +62,13 @@ async def answer_search(
     if not result.hits:
         dispatcher.utter_message(response="utter_no_products", query=result.query.text.strip()[:80])
         return [SlotSet("shown_products", []), remembered]
-    lines = "\n".join(product_line(i, hit) for i, hit in enumerate(result.hits, start=1))
-    cards = {"type": "product_cards", "products": [product_card(h) for h in result.hits]}
+    lines = "\n".join(product_line(i, hit, lang) for i, hit in enumerate(result.hits, start=1))
+    cards = {"type": "product_cards", "products": [product_card(h, lang) for h in result.hits]}
     if result.relaxed:
         dispatcher.utter_message(
             response="utter_products_nearest",
             summary=summary,
-            relaxed_note=relaxed_note(result.relaxed),
+            relaxed_note=relaxed_note(result.relaxed, lang),
             lines=lines,
             json_message=cards,
         )
@@ -84,4 +85,4 @@ class ActionSearchProducts(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         return await answer_search(dispatcher, tracker.latest_message.get("text") or "", sender_id=tracker.sender_id,
-                                   previous=tracker.get_slot("last_search"))
+                                   previous=tracker.get_slot("last_search"), lang=conversation_language(tracker))

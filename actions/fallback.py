@@ -7,7 +7,8 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.slots import user_intent
+from actions.slots import conversation_language, user_intent
+from bot.language import DEFAULT, say
 
 # Button titles for intents worth suggesting, and what the button sends.
 # Policy topics send a typical question so the answer comes from the knowledge file.
@@ -23,6 +24,21 @@ SUGGESTIONS: dict[str, tuple[str, str]] = {
     "shipping_info": ("Shipping and delivery", "What are the shipping costs?"),
     "payment_info": ("Payment methods", "Which payment methods do you accept?"),
     "return_policy": ("Return policy", "How long do I have to return something?"),
+}
+# The same in German: a policy button's question must be German too, or pressing it would
+# switch the conversation to English.
+SUGGESTIONS_DE: dict[str, tuple[str, str]] = {
+    "product_search": ("Produkt suchen", "/product_search"),
+    "product_info": ("Details zu einem Produkt", "/product_info"),
+    "product_availability": ("Verfügbarkeit prüfen", "/product_availability"),
+    "order_status": ("Wo ist meine Bestellung?", "/order_status"),
+    "order_cancel": ("Bestellung stornieren", "/order_cancel"),
+    "return_request": ("Artikel zurückschicken", "/return_request"),
+    "recommend": ("Empfehlungen", "/recommend"),
+    "human_handoff": ("Mit einem Menschen sprechen", "/human_handoff"),
+    "shipping_info": ("Versand und Lieferung", "Was kostet der Versand?"),
+    "payment_info": ("Zahlungsarten", "Welche Zahlungsarten gibt es?"),
+    "return_policy": ("Rückgaberecht", "Wie lange kann ich etwas zurückschicken?"),
 }
 MAX_SUGGESTIONS = 3
 MIN_CONFIDENCE = 0.05
@@ -40,14 +56,15 @@ def consecutive_misses(tracker: Tracker) -> int:
     return misses
 
 
-def suggestions(tracker: Tracker) -> list[dict[str, str]]:
+def suggestions(tracker: Tracker, lang: str = DEFAULT) -> list[dict[str, str]]:
     """Buttons for the most likely intents of the latest message."""
     ranking = tracker.latest_message.get("intent_ranking") or []
+    offered = SUGGESTIONS_DE if lang == "de" else SUGGESTIONS
     buttons = []
     for entry in ranking:
         name = entry.get("name")
-        if name in SUGGESTIONS and (entry.get("confidence") or 0) >= MIN_CONFIDENCE:
-            title, payload = SUGGESTIONS[name]
+        if name in offered and (entry.get("confidence") or 0) >= MIN_CONFIDENCE:
+            title, payload = offered[name]
             buttons.append({"title": title, "payload": payload})
         if len(buttons) == MAX_SUGGESTIONS:
             break
@@ -64,10 +81,11 @@ class ActionFallbackSuggest(Action):
         if consecutive_misses(tracker) >= 2:
             dispatcher.utter_message(response="utter_fallback_offer_human")
             return []
-        buttons = suggestions(tracker)
+        lang = conversation_language(tracker)
+        buttons = suggestions(tracker, lang)
         if not buttons:
             dispatcher.utter_message(response="utter_default")
             return []
-        buttons.append({"title": "Something else", "payload": "/out_of_scope"})
+        buttons.append({"title": say("Something else", lang), "payload": "/out_of_scope"})
         dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
         return []

@@ -9,12 +9,15 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from babel.dates import format_date
 from sqlalchemy.orm import Session
 
-from actions.slots import STOP, checked, end_form, first_text, request_source, user_intent
+from actions.slots import STOP, checked, conversation_language, end_form, first_text, request_source, user_intent
 from actions.unit_of_work import ServiceUnavailable, in_transaction
+from bot import german
 from bot.errors import EmptyMessage, HandoffLimitReached, InvalidEmail
 from bot.handoff import is_staffed, leave_message, next_staffed_opening, request_handoff
+from bot.language import DEFAULT, LOCALES
 from bot.models import HandoffReason
 from bot.orders import normalise_email
 from bot.settings import get_settings
@@ -31,12 +34,22 @@ def _reason(tracker: Tracker) -> HandoffReason:
     return HandoffReason.ASKED
 
 
-def _opening_text(now: datetime) -> str:
+def _opening_text(now: datetime, lang: str = DEFAULT) -> str:
     settings = get_settings()
     opening = next_staffed_opening(now)
+    if lang == "de":
+        if opening is None:
+            return "in Kürze"
+        weekday = format_date(opening, "EEEE", locale=LOCALES[lang])
+        return f"am {weekday} ab {opening:%H:%M} Uhr (Zeitzone {settings.support_timezone})"
     if opening is None:
         return "soon"
     return f"{opening:%A} {opening:%H:%M} ({settings.support_timezone} time)"
+
+
+def _hours_text(lang: str = DEFAULT) -> str:
+    hours = get_settings().support_hours
+    return german.support_hours(hours) if lang == "de" else hours
 
 
 class ActionHandoff(Action):
@@ -65,8 +78,9 @@ class ActionHandoff(Action):
         if is_staffed(now):
             dispatcher.utter_message(response="utter_handoff_queued")
             return [SlotSet("agents_available", True), SlotSet("late_order", None)]
-        dispatcher.utter_message(response="utter_handoff_offline", hours=get_settings().support_hours,
-                                 opening=_opening_text(now))
+        lang = conversation_language(tracker)
+        dispatcher.utter_message(response="utter_handoff_offline", hours=_hours_text(lang),
+                                 opening=_opening_text(now, lang))
         events = [SlotSet("agents_available", False), SlotSet("late_order", None)]
         if tracker.get_slot("verified_email"):
             # The form then only asks for the message (the address was proven with an order).
@@ -125,5 +139,5 @@ class ActionLeaveMessage(Action):
             dispatcher.utter_message(response="utter_message_not_left")
         else:
             dispatcher.utter_message(response="utter_message_left", email=view.contact_email,
-                                     opening=_opening_text(datetime.now(timezone.utc)))
+                                     opening=_opening_text(datetime.now(timezone.utc), conversation_language(tracker)))
         return clear

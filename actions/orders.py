@@ -10,10 +10,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.slots import request_source
+from actions.slots import conversation_language, item_count, request_source
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.errors import VerificationThrottled
 from bot.formatting import day
+from bot.language import DEFAULT, say, status_name
 from bot.orders import OrderView, normalise_email, normalise_order_number, order_view, verify_order
 from bot.orders.lookup import orders_for_customer
 
@@ -21,23 +22,23 @@ MAX_OTHER_ORDERS = 3
 _CLEAR_FORM = [SlotSet("order_number", None), SlotSet("email", None)]
 
 
-def _item_count(view: OrderView) -> str:
-    count = sum(item.quantity for item in view.items)
-    return f"{count} item" if count == 1 else f"{count} items"
-
-
-def status_response(view: OrderView) -> tuple[str, dict[str, Any]]:
+def status_response(view: OrderView, lang: str = DEFAULT) -> tuple[str, dict[str, Any]]:
     """The domain response that tells ``view``'s status, and its variables."""
     name = "utter_order_late" if view.is_late else f"utter_order_{view.status}"
     return name, {
         "number": view.number,
-        "placed_on": day(view.placed_at),
-        "item_count": _item_count(view),
-        "carrier": view.carrier or "the carrier",
-        "tracking_number": view.tracking_number or "not available yet",
-        "eta": day(view.estimated_delivery),
-        "delivered_on": day(view.delivered_at),
+        "placed_on": day(view.placed_at, lang),
+        "item_count": item_count([item.quantity for item in view.items], lang),
+        "carrier": view.carrier or say("the carrier", lang),
+        "tracking_number": view.tracking_number or say("not available yet", lang),
+        "eta": day(view.estimated_delivery, lang),
+        "delivered_on": day(view.delivered_at, lang),
     }
+
+
+def other_order_line(view: OrderView, lang: str = DEFAULT) -> str:
+    """``#100235 (placed Mon 2 Nov 2026): shipped``."""
+    return f"#{view.number} ({say('placed {day}', lang, day=day(view.placed_at, lang))}): {status_name(view.status, lang)}"
 
 
 class ActionOrderStatus(Action):
@@ -72,10 +73,11 @@ class ActionOrderStatus(Action):
         if view is None:
             dispatcher.utter_message(response="utter_order_not_verified")
             return _CLEAR_FORM
-        response, variables = status_response(view)
+        lang = conversation_language(tracker)
+        response, variables = status_response(view, lang)
         dispatcher.utter_message(response=response, **variables)
         if others:
-            lines = "\n".join(f"#{o.number} (placed {day(o.placed_at)}): {o.status}" for o in others[:MAX_OTHER_ORDERS])
+            lines = "\n".join(other_order_line(o, lang) for o in others[:MAX_OTHER_ORDERS])
             dispatcher.utter_message(response="utter_other_orders", lines=lines)
         return [*_CLEAR_FORM, SlotSet("verified_order", view.number), SlotSet("verified_email", email),
                 SlotSet("late_order", view.number if view.is_late else None)]

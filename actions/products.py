@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.catalog import answer_search, product_card
-from actions.slots import product_context
+from actions.slots import conversation_language, product_context
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.catalog.products import (
     ProductDetails,
@@ -25,20 +25,26 @@ from bot.catalog import record_unmet_search
 from bot.catalog.query import ProductQuery
 from bot.catalog.refine import is_follow_up
 from bot.catalog.unmet import availability_unmet_kind
-from bot.formatting import money
+from bot.formatting import decimal, money
+from bot.language import DEFAULT, color_name, say
 
 
-def _listing(values: tuple[str, ...]) -> str:
-    return ", ".join(values) if values else "none at the moment"
+def _listing(values: tuple[str, ...], lang: str = DEFAULT) -> str:
+    return ", ".join(values) if values else say("none at the moment", lang)
 
 
-def _asked(query: ProductQuery) -> str:
+def _colors(values: tuple[str, ...], lang: str) -> str:
+    return _listing(tuple(color_name(c, lang) for c in values), lang)
+
+
+def _asked(query: ProductQuery, lang: str = DEFAULT) -> str:
     """" in blue, size L" for the colours and sizes a question names."""
     parts = []
+    either = f" {say('or', lang)} "
     if query.colors:
-        parts.append(" or ".join(query.colors))
+        parts.append(either.join(color_name(c, lang) for c in query.colors))
     if query.sizes:
-        parts.append("size " + " or ".join(query.sizes))
+        parts.append(f"{say('size', lang)} " + either.join(query.sizes))
     return (" in " + ", ".join(parts)) if parts else ""
 
 
@@ -53,6 +59,7 @@ class ProductAction(Action, ABC):
     ) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
         shown, current = product_context(tracker)
+        lang = conversation_language(tracker)
 
         def work(session: Session) -> tuple[ProductDetails | None, ProductQuery]:
             product_id, query = find_referenced_product(session, text=text, shown=shown, current=current)
@@ -73,31 +80,32 @@ class ProductAction(Action, ABC):
             if referenced_index(text) is None and (query.names_product or (previous and is_follow_up(query))):
                 # Names something the catalog has no single product for, or only filters after
                 # a search ("any in blue?"): answer as a search, narrowing the last one.
-                return await answer_search(dispatcher, text, sender_id=tracker.sender_id, previous=previous)
+                return await answer_search(dispatcher, text, sender_id=tracker.sender_id, previous=previous, lang=lang)
             dispatcher.utter_message(response="utter_which_product")
             return []
-        self.answer(dispatcher, details, query)
+        self.answer(dispatcher, details, query, lang)
         return [SlotSet("current_product", details.hit.id)]
 
     @abstractmethod
-    def answer(self, dispatcher: CollectingDispatcher, details: ProductDetails, query: ProductQuery) -> None: ...
+    def answer(self, dispatcher: CollectingDispatcher, details: ProductDetails, query: ProductQuery, lang: str) -> None:
+        ...
 
 
 class ActionProductInfo(ProductAction):
     def name(self) -> str:
         return "action_product_info"
 
-    def answer(self, dispatcher: CollectingDispatcher, details: ProductDetails, query: ProductQuery) -> None:
+    def answer(self, dispatcher: CollectingDispatcher, details: ProductDetails, query: ProductQuery, lang: str) -> None:
         hit = details.hit
         dispatcher.utter_message(
             response="utter_product_info",
-            name=hit.name, brand=hit.brand, price=money(hit.price), rating=f"{hit.rating:.1f}",
+            name=hit.name, brand=hit.brand, price=money(hit.price, lang=lang), rating=decimal(hit.rating, lang),
             description=details.description.strip(),
-            specs=format_specs(details.specs) or "no further specs listed",
-            colors=_listing(details.colors_in_stock()),
-            sizes=_listing(details.sizes_in_stock()),
+            specs=format_specs(details.specs, lang=lang) or say("no further specs listed", lang),
+            colors=_colors(details.colors_in_stock(), lang),
+            sizes=_listing(details.sizes_in_stock(), lang),
             url=hit.url,
-            json_message={"type": "product_cards", "products": [product_card(hit)]},
+            json_message={"type": "product_cards", "products": [product_card(hit, lang)]},
         )
 
 
@@ -107,18 +115,18 @@ class ActionProductAvailability(ProductAction):
     def name(self) -> str:
         return "action_product_availability"
 
-    def answer(self, dispatcher: CollectingDispatcher, details: ProductDetails, query: ProductQuery) -> None:
+    def answer(self, dispatcher: CollectingDispatcher, details: ProductDetails, query: ProductQuery, lang: str) -> None:
         name = details.hit.name
         if not (query.colors or query.sizes):
             if details.hit.in_stock:
                 dispatcher.utter_message(response="utter_stock_overview", name=name,
-                                         colors=_listing(details.colors_in_stock()),
-                                         sizes=_listing(details.sizes_in_stock()))
+                                         colors=_colors(details.colors_in_stock(), lang),
+                                         sizes=_listing(details.sizes_in_stock(), lang))
             else:
                 dispatcher.utter_message(response="utter_sold_out", name=name)
             return
         found = availability(details, colors=query.colors, sizes=query.sizes)
-        asked = _asked(query)
+        asked = _asked(query, lang)
         if found.available:
             dispatcher.utter_message(response="utter_in_stock", name=name, asked=asked, stock=found.stock)
             return
@@ -126,4 +134,4 @@ class ActionProductAvailability(ProductAction):
         sizes = details.sizes_in_stock(color if color in details.colors_in_stock() else None)
         response = "utter_out_of_stock" if found.matched else "utter_not_offered"
         dispatcher.utter_message(response=response, name=name, asked=asked,
-                                 colors=_listing(details.colors_in_stock()), sizes=_listing(sizes))
+                                 colors=_colors(details.colors_in_stock(), lang), sizes=_listing(sizes, lang))

@@ -10,11 +10,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.catalog import product_card
-from actions.slots import product_context
+from actions.slots import conversation_language, product_context
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.catalog import ProductHit, parser_for
 from bot.catalog.products import find_referenced_product, product_details
 from bot.formatting import product_line
+from bot.language import say
 from bot.recommendations import best_sellers, for_customer, recommendation_kind, similar_products, top_rated
 
 
@@ -61,10 +62,11 @@ class ActionRecommend(Action):
         if not hits:
             dispatcher.utter_message(response="utter_no_recommendations")
             return []
-        lines = "\n".join(product_line(i, hit) for i, hit in enumerate(hits, start=1))
-        scope = f" in {basis}" if basis and kind != "similar" else ""
+        lang = conversation_language(tracker)
+        lines = "\n".join(product_line(i, hit, lang) for i, hit in enumerate(hits, start=1))
+        scope = say(" in {category}", lang, category=basis) if basis and kind != "similar" else ""
         dispatcher.utter_message(
             response=f"utter_recommend_{kind}", lines=lines, scope=scope, product=basis or "",
-            json_message={"type": "product_cards", "products": [product_card(h) for h in hits]},
+            json_message={"type": "product_cards", "products": [product_card(h, lang) for h in hits]},
         )
         return [SlotSet("shown_products", [h.id for h in hits])]

@@ -11,10 +11,11 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.order_forms import ORDER_SLOTS, OrderFormValidation
-from actions.slots import STOP, end_form_events, first_text
+from actions.slots import STOP, conversation_language, end_form_events, first_text
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.errors import OrderNotFound, ReturnNotAllowed, VerificationThrottled
 from bot.formatting import day
+from bot.language import reason_buttons, reason_name, say
 from bot.models import Order
 from bot.returns import ReturnView, create_return, match_item, parse_reason, return_eligibility
 from bot.returns.eligibility import ORDER_BLOCKERS
@@ -36,14 +37,14 @@ def _label(name: str, size: str, color: str) -> str:
     return f"{name} ({details})" if details else name
 
 
-def _choices(session: Session, order: Order, dispatcher: CollectingDispatcher) -> list[EventType] | None:
+def _choices(session: Session, order: Order, dispatcher: CollectingDispatcher, lang: str) -> list[EventType] | None:
     """The items the visitor may pick, or None (after saying why) when none can be returned."""
     eligibility = return_eligibility(session, order=order)
     reason = eligibility.reason
     if reason in ORDER_BLOCKERS or reason == "nothing_returnable":
         dispatcher.utter_message(
             response=f"utter_return_not_possible_{reason}", number=order.number,
-            return_by=day(eligibility.return_by), days=get_settings().return_window_days,
+            return_by=day(eligibility.return_by, lang), days=get_settings().return_window_days,
         )
         return None
     choices = [
@@ -75,7 +76,7 @@ class ValidateReturnForm(OrderFormValidation):
     def check_order(
         self, session: Session, order: Order, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> list[EventType]:
-        return _choices(session, order, dispatcher) or end_form_events(*RETURN_SLOTS)
+        return _choices(session, order, dispatcher, conversation_language(tracker)) or end_form_events(*RETURN_SLOTS)
 
     def validate_return_item(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -101,7 +102,10 @@ class ValidateReturnForm(OrderFormValidation):
         if choice["faulty_only"] and code not in FAULT_REASONS:
             dispatcher.utter_message(response="utter_return_hygiene", item=choice["label"])
             return self.stopped(dispatcher)
-        summary = f"{choice['label']} from order #{tracker.get_slot('order_number')} ({_REASON_WORDS[code.value]})"
+        lang = conversation_language(tracker)
+        reason = reason_name(code.value, _REASON_WORDS[code.value], lang)
+        summary = say("{item} from order #{number} ({reason})", lang, item=choice["label"],
+                      number=tracker.get_slot("order_number"), reason=reason)
         return {"return_reason": text[:500], "return_summary": summary}
 
     def validate_return_confirmed(
@@ -133,8 +137,9 @@ class ActionAskReturnReason(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        choice = _chosen(tracker) or {"label": "it"}
-        buttons = [{"title": title, "payload": title} for title in REASON_BUTTONS]
+        lang = conversation_language(tracker)
+        choice = _chosen(tracker) or {"label": say("it", lang)}
+        buttons = [{"title": title, "payload": title} for title in reason_buttons(REASON_BUTTONS, lang)]
         dispatcher.utter_message(response="utter_ask_return_reason", item=choice["label"], buttons=buttons)
         return []
 

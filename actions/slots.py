@@ -10,6 +10,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
+from bot.language import DEFAULT, language_of, say
+
 # What a form slot holds when the visitor said "no"/"stop" instead of answering
 # (see the `from_intent: deny` mappings in domain.yml).
 STOP = "__stop__"
@@ -32,9 +34,14 @@ def end_form_events(*slots: str) -> list[dict[str, Any]]:
     return [*(SlotSet(slot, None) for slot in slots), SlotSet(REQUESTED_SLOT, None)]
 
 
-def item_count(quantities: list[int] | tuple[int, ...]) -> str:
+def conversation_language(tracker: Tracker) -> str:
+    """The language the answers are in: the `language` slot (see domain.yml)."""
+    return language_of(tracker.get_slot("language"))
+
+
+def item_count(quantities: list[int] | tuple[int, ...], lang: str = DEFAULT) -> str:
     count = sum(quantities)
-    return f"{count} item" if count == 1 else f"{count} items"
+    return say("{n} item" if count == 1 else "{n} items", lang, n=count)
 
 
 def checked(

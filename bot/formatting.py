@@ -1,66 +1,90 @@
-"""Text shown to visitors: money, dates and short product descriptions."""
+"""Text shown to visitors: money, dates and short product descriptions, in the
+conversation's language (``lang``: see bot.language)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
 
+from babel.dates import format_date
+from babel.numbers import format_currency
+
 from bot.catalog.query import ProductQuery
 from bot.catalog.search import ProductHit
+from bot.language import DEFAULT, LOCALES, color_name, filter_name, say
 
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 
 
-def money(amount: Decimal, currency: str = "USD") -> str:
-    """``$79.99`` style amount."""
+def money(amount: Decimal, currency: str = "USD", lang: str = DEFAULT) -> str:
+    """``$79.99`` style amount (``79,99 $`` in German)."""
+    if lang != DEFAULT:
+        return format_currency(amount, currency, locale=LOCALES[lang])
     return f"{_SYMBOLS.get(currency, currency + ' ')}{amount:,.2f}"
 
 
-def day(value: date | datetime | None) -> str:
-    """``Mon 23 Nov`` style date, or "unknown"."""
+def decimal(value: float | Decimal, lang: str = DEFAULT, places: int = 1) -> str:
+    """``4.5`` (``4,5`` in German)."""
+    text = f"{value:.{places}f}"
+    return text.replace(".", ",") if lang == "de" else text
+
+
+def day(value: date | datetime | None, lang: str = DEFAULT) -> str:
+    """``Mon 23 Nov 2026`` style date (``Mo., 23. Nov. 2026``), or "unknown"."""
     if value is None:
-        return "unknown"
+        return say("unknown", lang)
+    if lang != DEFAULT:
+        return format_date(value, "EEE, d. MMM y", locale=LOCALES[lang])
     return f"{value:%a} {value.day} {value:%b %Y}"
 
 
-def stock_text(hit: ProductHit) -> str:
+def stock_text(hit: ProductHit, lang: str = DEFAULT) -> str:
     """Short stock statement for one product."""
     if not hit.in_stock:
-        return "out of stock"
+        return say("out of stock", lang)
     if hit.stock <= 3:
-        return f"only {hit.stock} left"
-    return "in stock"
+        return say("only {n} left", lang, n=hit.stock)
+    return say("in stock", lang)
 
 
-def product_line(index: int, hit: ProductHit) -> str:
+def product_line(index: int, hit: ProductHit, lang: str = DEFAULT) -> str:
     """One numbered result line: name, price, stock."""
-    return f"{index}. {hit.name} – {money(hit.price)} – {stock_text(hit)}"
+    return f"{index}. {hit.name} – {money(hit.price, lang=lang)} – {stock_text(hit, lang)}"
 
 
-def query_summary(query: ProductQuery, category_names: dict[str, str], brand_names: dict[str, str]) -> str:
-    """Human wording of what was searched ("red Nike Running Shoes, size 42, under $80")."""
+def query_summary(
+    query: ProductQuery, category_names: dict[str, str], brand_names: dict[str, str], lang: str = DEFAULT,
+) -> str:
+    """Human wording of what was searched ("red Nike Running Shoes, size 42, under $80"; in German
+    "Running Shoes von Nike in Rot, Größe 42, unter 80,00 $")."""
+    colors = "/".join(color_name(c, lang) for c in query.colors)
+    brands = "/".join(brand_names.get(b, b) for b in query.brands)
     words: list[str] = []
-    if query.colors:
-        words.append("/".join(query.colors))
-    if query.brands:
-        words.append("/".join(brand_names.get(b, b) for b in query.brands))
+    if lang == DEFAULT:
+        words += [w for w in (colors, brands) if w]
     if query.keywords:
         # Shown with a category too ("waterproof jackets"), so a note that they were
         # dropped ("without the extra words") names words the visitor can see.
         words.append(" ".join(query.keywords))
     if query.categories:
-        words.append(" or ".join(category_names.get(c, c).lower() for c in query.categories))
+        names = [category_names.get(c, c) for c in query.categories]
+        # The catalog's category names are English; German keeps their capitals.
+        words.append(f" {say('or', lang)} ".join(names if lang != DEFAULT else (n.lower() for n in names)))
     elif not query.keywords:
-        words.append("products")
+        words.append(say("products", lang))
+    if lang != DEFAULT:
+        words += [f"{say('by', lang)} {brands}"] if brands else []
+        words += [f"in {colors}"] if colors else []
     text = " ".join(words)
     if query.sizes:
-        text += f", size {'/'.join(query.sizes)}"
-    if query.price_min is not None and query.price_max is not None:
-        text += f", {money(query.price_min)}–{money(query.price_max)}"
-    elif query.price_max is not None:
-        text += f", under {money(query.price_max)}"
-    elif query.price_min is not None:
-        text += f", over {money(query.price_min)}"
+        text += f", {say('size', lang)} {'/'.join(query.sizes)}"
+    low, high = query.price_min, query.price_max
+    if low is not None and high is not None:
+        text += f", {money(low, lang=lang)}–{money(high, lang=lang)}"
+    elif high is not None:
+        text += f", {say('under', lang)} {money(high, lang=lang)}"
+    elif low is not None:
+        text += f", {say('over', lang)} {money(low, lang=lang)}"
     return text
 
 
@@ -74,10 +98,10 @@ RELAXED_WORDS = {
 }
 
 
-def relaxed_note(relaxed: tuple[str, ...]) -> str:
+def relaxed_note(relaxed: tuple[str, ...], lang: str = DEFAULT) -> str:
     """Explain which filters were dropped to find the nearest matches."""
-    names = [RELAXED_WORDS.get(r, r) for r in relaxed]
+    names = [filter_name(r, RELAXED_WORDS.get(r, r), lang) for r in relaxed]
     if not names:
         return ""
-    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return f"Here are the closest matches without the {joined}:"
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {say('and', lang)} " + names[-1]
+    return say("Here are the closest matches without the {names}:", lang, names=joined)

@@ -15,9 +15,10 @@ from rapidfuzz import fuzz, process
 from spacy.lookups import Table
 from spacy.tokens import Doc
 
+from bot import german
 from bot.catalog.terms import WORD
 
-CHEAP = {"cheap", "cheapest", "budget", "affordable", "inexpensive", "cheaper", "lowest"}
+CHEAP = {"cheap", "cheapest", "budget", "affordable", "inexpensive", "cheaper", "lowest"} | german.CHEAP_WORDS
 # Talk about a price being too high: never a product word ("too expensive", "a bit pricey").
 PRICE_TALK = {"expensive", "pricey", "pricy", "pricier", "costly", "dear", "overpriced", "spend", "spending",
               "afford", "priced", "prices"}
@@ -26,13 +27,14 @@ PRICE_TALK = {"expensive", "pricey", "pricy", "pricier", "costly", "dear", "over
 CHEAPER_TALK = re.compile(
     r"\b(?:too|bit|little|tad|so|quite|rather|very|kinda|kind of|way|less|over|out of)\b(?:\s+\w+){0,2}?\s+"
     r"(?:expensive|pricey|pricy|costly|dear|budget|price range)\b|\boverpriced\b|\bcan'?t afford\b|"
-    r"\bspend less\b|\blot to spend\b|\bcheaper\b",
+    r"\bspend less\b|\blot to spend\b|\bcheaper\b|"
+    r"\bzu teuer\b|\b(?:etwas |was )?(?:g(?:ü|ue)nstiger|billiger)(?:es)?\b",
     re.I,
 )
 # Chat words that carry no product meaning but that the catalog's text or the lemma table
 # could turn into one ("bit" is a form of "bite"; "hmm", "tad", "tbh" name nothing).
 CHAT = {"hmm", "hm", "hmmm", "tad", "bit", "lot", "tbh", "imo", "choice", "choices", "abit", "kinda"}
-TOP = {"best", "top", "popular", "rated", "bestselling", "bestseller"}
+TOP = {"best", "top", "popular", "rated", "bestselling", "bestseller"} | german.TOP_WORDS
 # Since keywords must be catalog words, this list only matters for words a shop
 # question uses without meaning where the catalog's text may use them too ("find",
 # "look", "pair", "size", "product", "item", "new", "one", "hi" as in hi-tops, "thanks"
@@ -50,7 +52,7 @@ FILLER = {
     "woman", "women", "womens", "kid", "kids", "unisex", "sale", "carry", "stuffs", "much",
     "instead", "else", "come", "comes", "sizes", "colors", "colours",
     "hiya", "heya", "howdy", "greetings", "morning", "afternoon", "evening", "guys", "folks",
-} | CHEAP | TOP | PRICE_TALK | CHAT
+} | CHEAP | TOP | PRICE_TALK | CHAT | german.CHAT_WORDS
 # Chat phrases whose words a catalog may use with a meaning ("hunting boots", "hang loop",
 # "quick-dry", "Capilene Cool"): removed as phrases before the words are looked at.
 ASIDES = re.compile(

@@ -1,4 +1,5 @@
-"""Price expressions in free text: "under $80", "between 50 and 100 euros", "~60"."""
+"""Price expressions in free text: "under $80", "between 50 and 100 euros", "~60", and the
+same in German ("unter 80 €", "zwischen 50 und 100 Euro", "um die 60")."""
 
 from __future__ import annotations
 
@@ -13,18 +14,25 @@ _AMOUNT = _CUR_BEFORE + _NUM + _CUR_AFTER
 _HAS_CURRENCY = re.compile(r"[$€£]|\b(?:usd|eur|euros?|gbp|dollars?|bucks|quid|pounds?)\b")
 
 _RANGE = re.compile(
-    r"\b(?:between|from)?\s*" + _AMOUNT + r"\s*(?:-|–|to|and)\s*" + _AMOUNT, re.IGNORECASE
+    r"\b(?:between|from|zwischen|von)?\s*" + _AMOUNT + r"\s*(?:-|–|to|and|und|bis)\s*" + _AMOUNT, re.IGNORECASE
 )
 _MAX = re.compile(
     r"(?:\bunder|\bbelow|\bless than|\bcheaper than|\bmax(?:imum)?|\bup to|\bno more than|"
-    r"\bnot more than|\bwithin|\bbudget(?: of| is)?|\bat most|<=?)\s*" + _AMOUNT,
+    r"\bnot more than|\bwithin|\bbudget(?: of| is)?|\bat most|<=?|"
+    r"\bunter(?:halb von)?|\bbis(?: zu)?|\bh(?:ö|oe)chstens|\bmaximal|\bnicht mehr als|\bweniger als|"
+    r"\bg(?:ü|ue)nstiger als|\bbilliger als)\s*" + _AMOUNT,
     re.IGNORECASE,
 )
 _MIN = re.compile(
-    r"(?:\bover|\babove|\bmore than|\bat least|\bmin(?:imum)?|\bstarting at|>=?)\s*" + _AMOUNT,
+    r"(?:\bover|\babove|\bmore than|\bat least|\bmin(?:imum)?|\bstarting at|>=?|"
+    r"\b(?:ü|ue)ber|\bab|\bmindestens|\bmehr als|\bteurer als)\s*" + _AMOUNT,
     re.IGNORECASE,
 )
-_AROUND = re.compile(r"(?:\baround|\babout|\broughly|\bapprox(?:imately)?|~)\s*" + _AMOUNT, re.IGNORECASE)
+_AROUND = re.compile(
+    r"(?:\baround|\babout|\broughly|\bapprox(?:imately)?|~|\bum die|\bungef(?:ä|ae)hr|\betwa|\bcirca|\bca\.|"
+    r"\brund)\s*" + _AMOUNT,
+    re.IGNORECASE,
+)
 _BARE = re.compile(r"(?:[$€£]\s*" + _NUM + r"|\b" + _NUM + r"\s*(?:usd|euros?|eur|dollars?|bucks|quid|pounds?)\b)", re.IGNORECASE)
 
 
@@ -46,7 +54,7 @@ def parse_price(text: str) -> PriceRange | None:
     """Find the price constraint in ``text``; None when the text states none."""
     match = _RANGE.search(text)
     # "42-44" alone is more likely sizes than prices: a range needs a currency or "between".
-    if match and (_HAS_CURRENCY.search(match.group(0)) or re.match(r"\s*(between|from)\b", match.group(0), re.I)):
+    if match and (_HAS_CURRENCY.search(match.group(0)) or re.match(r"\s*(between|from|zwischen|von)\b", match.group(0), re.I)):
         low = _amount(match.group(1), match.group(2))
         high = _amount(match.group(3), match.group(4))
         if low is not None and high is not None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.catalog.query import ProductQuery
 from bot.catalog.search import ProductHit, product_hit, search_products
 from bot.catalog.service import parser_for
+from bot.language import DEFAULT, say
 from bot.models import Product
 
 _ORDINALS = {
@@ -103,13 +104,13 @@ def resolve_product(*, text: str, shown: list[int] | None, current: int | None) 
     return None
 
 
-def format_specs(specs: dict[str, object], limit: int = 5) -> str:
-    """``weight: 250 g, drop: 8 mm`` style summary of the first few specs."""
+def format_specs(specs: dict[str, object], limit: int = 5, lang: str = DEFAULT) -> str:
+    """``weight: 250 g, drop: 8 mm`` style summary of the first few specs (names as the catalog has them)."""
     parts = []
     for key, value in list(specs.items())[:limit]:
         label = key.replace("_", " ")
         if isinstance(value, bool):
-            value = "yes" if value else "no"
+            value = say("yes" if value else "no", lang)
         parts.append(f"{label}: {value}")
     return ", ".join(parts)
 

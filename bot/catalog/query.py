@@ -32,6 +32,8 @@ _SIZE_PATTERNS = (
     re.compile(r"\bw(\d{2})\b", re.I),
     re.compile(r"\b(xxs|xs|xl|xxl)\b", re.I),
     re.compile(r"\bin (small|medium|large|extra large)\b", re.I),
+    # German: "Größe 42", "Gr. 42", "größe M".
+    re.compile(r"\b(?:gr(?:ö|oe|o)(?:ß|ss)e|gr\.?)\s*(?:eu\s*)?(\d{2}(?:[.,]5)?|xxs|xs|s|m|l|xl|xxl)\b", re.I),
 )
 # "top" is also a word for T-shirts: in these phrases it ranks, it names no category.
 _RANKING = re.compile(r"\btop[\s-]*(?:rated|ranked|reviewed|sellers?|selling|picks?|\d+)\b", re.I)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import german
 from bot.catalog.terms import product_words, words_of
 from bot.models import Brand, Category, ProductVariant
 
@@ -62,7 +63,11 @@ def load_vocabulary(session: Session) -> Vocabulary:
         terms |= {s.strip().lower() for s in cat.synonyms.split(",") if s.strip()}
         for term in terms:
             categories[term] = tuple(sorted({*categories.get(term, ()), cat.slug}))
-    for term, slugs in GENERIC_CATEGORY_TERMS.items():
+    for slug, words in german.CATEGORY_TERMS.items():
+        for term in words:
+            if slug in category_names and term not in categories:
+                categories[term] = (slug,)
+    for term, slugs in {**GENERIC_CATEGORY_TERMS, **german.GENERIC_CATEGORY_TERMS}.items():
         known = tuple(s for s in slugs if s in category_names)
         if known and term not in categories:
             categories[term] = known
@@ -73,7 +78,8 @@ def load_vocabulary(session: Session) -> Vocabulary:
         for term in _brand_terms(brand.name):
             brands[term] = brand.slug
     colors = {c: c for c in session.scalars(select(ProductVariant.color).distinct()) if c}
-    colors.update({alias: c for alias, c in COLOR_ALIASES.items() if c in colors})
+    aliases = {**german.COLOR_TERMS, **COLOR_ALIASES}
+    colors.update({alias: c for alias, c in aliases.items() if c in colors and alias not in colors})
     sizes = frozenset(s.lower() for s in session.scalars(select(ProductVariant.size).distinct()) if s)
     names, descriptions = product_words(session)
     name_words = names | words_of([*categories, *brands, *colors])

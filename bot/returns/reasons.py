@@ -10,30 +10,38 @@ REASON_CODES = tuple(r.value for r in ReturnReason)
 
 # Checked in this order: a damaged item that is also too small is "damaged".
 # A fit complaint without a direction ("doesn't fit", "wrong size") is left as
-# "other" rather than guessed, so sizing statistics stay honest.
+# "other" rather than guessed, so sizing statistics stay honest. English and German.
 _KEYWORDS: tuple[tuple[ReturnReason, tuple[str, ...]], ...] = (
     (ReturnReason.DAMAGED, (
         "broken", "broke", "damaged", "damage", "defective", "faulty", "fault", "doesn't work",
         "does not work", "not working", "stopped working", "won't turn on", "dead on arrival",
         "ripped", "torn", "tear", "hole", "holes", "cracked", "scratched", "stained", "dented",
+        "kaputt", "defekt", "beschädigt", "beschaedigt", "funktioniert nicht", "geht nicht", "gerissen",
+        "loch", "löcher", "kratzer", "zerkratzt", "fleck", "flecken",
     )),
     (ReturnReason.NOT_AS_DESCRIBED, (
         "wrong item", "wrong product", "wrong colour", "wrong color", "wrong model",
         "not as described", "not what i ordered", "not what i expected", "different from",
         "looks different", "not as pictured", "not like the picture", "fake", "sent the wrong",
+        "falscher artikel", "falsche farbe", "falsches modell", "falsche ware", "falsch geliefert",
+        "nicht wie beschrieben", "anders als beschrieben", "nicht wie abgebildet", "sieht anders aus", "fälschung",
     )),
     (ReturnReason.TOO_SMALL, (
         "too small", "too tight", "too short", "too narrow", "runs small", "run small",
         "smaller than", "size up", "bigger size", "larger size",
+        "zu klein", "zu eng", "zu kurz", "fällt klein aus", "faellt klein aus", "nummer größer", "nummer groesser",
     )),
     (ReturnReason.TOO_LARGE, (
         "too big", "too large", "too long", "too loose", "too wide", "runs large", "runs big",
         "bigger than", "baggy", "size down", "smaller size",
+        "zu groß", "zu gross", "zu weit", "zu lang", "fällt groß aus", "faellt gross aus", "nummer kleiner",
     )),
     (ReturnReason.CHANGED_MIND, (
         "changed my mind", "change of mind", "changed mind", "don't need", "do not need",
         "don't want", "do not want", "don't like", "do not like", "no longer", "not needed",
         "by mistake", "by accident", "ordered twice", "found it cheaper", "cheaper elsewhere",
+        "anders überlegt", "anders ueberlegt", "gefällt mir nicht", "gefaellt mir nicht", "brauche ich nicht",
+        "nicht mehr", "versehentlich", "aus versehen", "doppelt bestellt", "woanders günstiger",
     )),
 )
 _PATTERNS = tuple(
