@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-HELD_OUT = ("tests/nlu", "tests/nlu_blind", "tests/nlu_blind2")
+HELD_OUT = ("tests/nlu", "tests/nlu_blind", "tests/nlu_blind2", "tests/nlu_blind_de")
 _ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 
 
@@ -22,7 +22,7 @@ def _normalised(text: str) -> str:
 def _examples(folder: str) -> list[tuple[str, str]]:
     """(intent, message) pairs of every NLU file in ``folder``."""
     pairs = []
-    for path in sorted((ROOT / folder).glob("*.yml")):
+    for path in sorted((ROOT / folder).rglob("*.yml")):
         for block in yaml.safe_load(path.read_text()).get("nlu", []):
             if "intent" in block:
                 pairs += [(block["intent"], line.strip()[2:]) for line in block["examples"].splitlines()
