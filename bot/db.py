@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import lru_cache, wraps
+from typing import TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import get_settings
+
+T = TypeVar("T")
 
 
 def make_engine(url: str) -> Engine:
@@ -57,3 +60,34 @@ def session_scope() -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+_PARALLEL = "max_parallel_workers_per_gather"
+
+
+@contextmanager
+def serial_plans(session: Session) -> Iterator[None]:
+    """On PostgreSQL, plan the queries inside without parallel workers, then restore the setting.
+
+    The bot's lookups walk an index for a few hundred rows; starting workers costs more
+    than that, and a parallel plan gives up the index order they stop early on. The
+    setting is local to the transaction, so an error inside leaves nothing behind.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    before = session.scalar(text(f"SELECT current_setting('{_PARALLEL}')"))
+    session.execute(text(f"SELECT set_config('{_PARALLEL}', '0', true)"))
+    yield
+    session.execute(text(f"SELECT set_config('{_PARALLEL}', :value, true)"), {"value": before})
+
+
+def serially(function: Callable[..., T]) -> Callable[..., T]:
+    """Run ``function(session, ...)`` inside ``serial_plans(session)``."""
+
+    @wraps(function)
+    def wrapper(session: Session, *args, **kwargs) -> T:
+        with serial_plans(session):
+            return function(session, *args, **kwargs)
+
+    return wrapper

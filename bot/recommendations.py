@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.aggregates import SALES_WINDOWS
 from bot.catalog.hits import ProductHit, hits_by_id
+from bot.db import serially
 from bot.errors import ProductNotFound
 from bot.models import (
     ALL_CATEGORIES,
@@ -46,6 +47,7 @@ def _hits_by_id(session: Session, ids: Sequence[int]) -> list[ProductHit]:
     return hits_by_id(session, ids)
 
 
+@serially
 def best_sellers(
     session: Session, *, category_slug: str | None = None, days: int = 90, limit: int = 5,
     exclude_ids: Sequence[int] = (),
@@ -86,6 +88,7 @@ def _in_rating_order(session: Session, stmt: Select, limit: int) -> list[int]:
     return ids
 
 
+@serially
 def top_rated(
     session: Session, *, category_slug: str | None = None, min_reviews: int = 20, limit: int = 5
 ) -> list[ProductHit]:
@@ -105,6 +108,7 @@ def _attributes(raw: str) -> dict[str, object]:
     return value if isinstance(value, dict) else {}
 
 
+@serially
 def similar_products(session: Session, *, product_id: int, limit: int = 5) -> list[ProductHit]:
     """Same category, price within ±35%; a shared brand and shared attributes rank higher."""
     base = session.get(Product, product_id)
@@ -176,6 +180,7 @@ def _picks(session: Session, levels, owned: list[int], limit: int, *, in_stock: 
     return ids
 
 
+@serially
 def for_customer(session: Session, *, email: str, limit: int = 5) -> list[ProductHit]:
     """Products from the categories and brands a verified customer bought, minus what they own.
 

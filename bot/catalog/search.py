@@ -12,6 +12,7 @@ from bot.catalog.hits import ProductHit, hits_by_id, product_hit
 from bot.catalog.keywords import is_model_number
 from bot.catalog.query import ProductQuery
 from bot.catalog.text_index import any_word_in_text, name_contains
+from bot.db import serially
 from bot.models import Brand, Category, Product, ProductVariant
 
 __all__ = ["ProductHit", "SearchResult", "product_hit", "search_products"]
@@ -50,7 +51,9 @@ def _statement(query: ProductQuery, dialect: str, categories: list[int], brands:
     Categories and brands come as ids, so that with one of each the database walks an
     index in rating (or price) order and stops at the candidates it needs.
     """
-    in_stock = exists().where(_variant_filter(query, in_stock=True))
+    # A scalar subquery with LIMIT, not EXISTS: PostgreSQL would hash an EXISTS in the select
+    # list over every matching variant of the catalog instead of looking up 200 products'.
+    in_stock = select(literal(1)).where(_variant_filter(query, in_stock=True)).limit(1).scalar_subquery().is_not(None)
     texts = (Product.name, Product.description) if query.keywords or query.hints else ()  # to count words in
     stmt = select(Product.id, *texts, Product.price, Product.rating, in_stock.label("in_stock"))
     if query.categories:
@@ -171,6 +174,7 @@ def _needed(session: Session, scope: _Scope, query: ProductQuery, dropped: list[
     return tuple(dropped), hits
 
 
+@serially
 def search_products(session: Session, *, query: ProductQuery, limit: int = 5) -> SearchResult:
     """Top matches for ``query``; if none, the nearest matches with as few filters dropped as it takes.
 
