@@ -67,7 +67,13 @@ def _statement(query: ProductQuery, dialect: str, categories: list[int], brands:
         stmt = stmt.where(price >= query.price_min)
     if query.price_max is not None:
         stmt = stmt.where(price <= query.price_max)
-    if query.colors or query.sizes:
+    if query.colors and query.sizes:
+        # Colour and size together are rare: the products having them are one short range
+        # of ix_product_variants_color_size, read once rather than asked per product.
+        having = select(ProductVariant.product_id).where(
+            ProductVariant.color.in_(query.colors), ProductVariant.size.in_(query.sizes))
+        stmt = stmt.where(Product.id.in_(having))
+    elif query.colors or query.sizes:
         stmt = stmt.where(exists().where(_variant_filter(query)))
     if words := _words(query):
         stmt = stmt.where(any_word_in_text(dialect, words))

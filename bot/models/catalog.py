@@ -70,8 +70,10 @@ class ProductVariant(Base):
     __tablename__ = "product_variants"
     __table_args__ = (
         UniqueConstraint("product_id", "size", "color", name="uq_variant_option"),
-        # Covers the search's colour, size and in-stock checks of one product (migration 0009).
+        # Whether one product has a variant of a colour and size in stock (migration 0009),
+        # and which products have one, as one range (migration 0010).
         Index("ix_product_variants_options", "product_id", "color", "size", "stock"),
+        Index("ix_product_variants_color_size", "color", "size", "product_id", "stock"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
