@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, Enum, ForeignKey, Numeric, String
+from sqlalchemy import Date, DateTime, Enum, ForeignKey, Index, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.models.base import Base, utcnow
@@ -37,6 +37,8 @@ _status_enum = Enum(
 
 class Order(Base):
     __tablename__ = "orders"
+    # A customer's orders newest first, read from the top (migration 0011).
+    __table_args__ = (Index("ix_orders_customer_newest", "customer_id", text("placed_at DESC"), text("id DESC")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The number printed on the confirmation email; visitors quote it.
