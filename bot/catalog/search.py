@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.catalog.hits import ProductHit, hits_by_id, product_hit
 from bot.catalog.keywords import is_model_number
 from bot.catalog.query import ProductQuery
-from bot.catalog.text_index import any_word_in_text, name_contains
+from bot.catalog.text_index import any_word_in_text, first_product_with_words, name_contains
 from bot.db import serially
 from bot.models import Brand, Category, Product, ProductVariant
 
@@ -72,7 +72,10 @@ def _statement(query: ProductQuery, dialect: str, categories: list[int], brands:
         # of ix_product_variants_color_size, read once rather than asked per product.
         having = select(ProductVariant.product_id).where(
             ProductVariant.color.in_(query.colors), ProductVariant.size.in_(query.sizes))
-        stmt = stmt.where(Product.id.in_(having))
+        # SQLite would look each of them up and sort them all; ``id + 0`` keeps it walking
+        # the rating order, probing the set, and stopping at the candidates.
+        product_id = Product.id + 0 if dialect == "sqlite" else Product.id
+        stmt = stmt.where(product_id.in_(having))
     elif query.colors or query.sizes:
         stmt = stmt.where(exists().where(_variant_filter(query)))
     if words := _words(query):
@@ -120,6 +123,8 @@ class _Scope:
     brands: list[int]
     # No product has any of the words: every run that keeps them finds nothing, unasked.
     unknown_words: bool
+    # No product of the categories is in the price range (categories are never dropped).
+    unpriced: bool
 
 
 def _words(query: ProductQuery) -> list[str]:
@@ -131,12 +136,29 @@ def _scope(session: Session, query: ProductQuery) -> _Scope:
     categories = list(session.scalars(select(Category.id).where(Category.slug.in_(query.categories))))
     brands = list(session.scalars(select(Brand.id).where(Brand.slug.in_(query.brands))))
     words = _words(query)
-    unknown = bool(words) and session.scalar(select(Product.id).where(any_word_in_text(dialect, words)).limit(1)) is None
-    return _Scope(dialect, categories, brands, unknown)
+    unknown = bool(words) and session.scalar(first_product_with_words(dialect, words)) is None
+    unpriced = _priced(query) and session.scalar(_in_price_range(query, categories)) is None
+    return _Scope(dialect, categories, brands, unknown, unpriced)
+
+
+def _priced(query: ProductQuery) -> bool:
+    return query.price_min is not None or query.price_max is not None
+
+
+def _in_price_range(query: ProductQuery, categories: list[int]) -> Select:
+    """One product of the categories in the price range, found from the price indexes."""
+    stmt = select(Product.id).limit(1)
+    if query.categories:
+        stmt = stmt.where(Product.category_id.in_(categories))
+    if query.price_min is not None:
+        stmt = stmt.where(Product.price >= query.price_min)
+    if query.price_max is not None:
+        stmt = stmt.where(Product.price <= query.price_max)
+    return stmt
 
 
 def _run(session: Session, scope: _Scope, query: ProductQuery, limit: int) -> tuple[ProductHit, ...]:
-    if scope.unknown_words and _words(query):
+    if (scope.unknown_words and _words(query)) or (scope.unpriced and _priced(query)):
         return ()
     # Candidates are ranked from light rows; only the products shown are loaded whole.
     rows = session.execute(_statement(query, scope.dialect, scope.categories, scope.brands)).all()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, column, or_, select, table
+from sqlalchemy import ColumnElement, Select, column, or_, select, table
 
 from bot.models import Product
 
@@ -31,11 +31,26 @@ def _indexable(texts: Sequence[str]) -> bool:
     return all(len(t) >= _TRIGRAM for t in texts)
 
 
+def _any_of(words: Sequence[str]) -> str:
+    return " OR ".join(_phrase(w) for w in words)
+
+
 def any_word_in_text(dialect: str, words: Sequence[str]) -> ColumnElement[bool]:
     """True for products whose name or description contains one of ``words``."""
     if dialect == "sqlite" and _indexable(words):
-        return Product.id.in_(_fts_ids(" OR ".join(_phrase(w) for w in words)))
+        return Product.id.in_(_fts_ids(_any_of(words)))
     return or_(*(Product.name.ilike(f"%{w}%") | Product.description.ilike(f"%{w}%") for w in words))
+
+
+def first_product_with_words(dialect: str, words: Sequence[str]) -> Select:
+    """The id of one product whose text contains one of ``words`` (none: no such product).
+
+    On SQLite asked of the index itself, which stops at the first match; ``IN`` would
+    collect every match first.
+    """
+    if dialect == "sqlite" and _indexable(words):
+        return _fts_ids(_any_of(words)).limit(1)
+    return select(Product.id).where(any_word_in_text(dialect, words)).limit(1)
 
 
 def name_contains(dialect: str, text: str) -> ColumnElement[bool] | None:
