@@ -1,5 +1,5 @@
 # One command per chore; CI runs `make test` (see .ci/run).
-.PHONY: run test train seed migrate admin validate quality bench clean
+.PHONY: run test train seed migrate admin validate quality bench bench-scale aggregates clean
 
 run:        ## set up everything and run the service on SQLite
 	@bash scripts/run.sh
@@ -30,6 +30,13 @@ bench:      ## throughput of one Rasa process vs a stock `rasa init` bot; turn l
 	@bash -c 'source scripts/lib.sh && setup_envs && ensure_model'
 	@status=0; .venv/bin/python benchmarks/throughput.py $(THROUGHPUT_ARGS) || status=1; \
 	  .venv/bin/python benchmarks/dialogue_latency.py --both || status=1; exit $$status
+
+bench-scale: ## search and recommendations at 100k products / 1M orders, SQLite and PostgreSQL, before/after issue 18 (seeds var/scale/ once)
+	@bash -c 'source scripts/lib.sh && setup_envs'
+	@.venv/bin/python benchmarks/scale.py
+
+aggregates: ## rebuild the precomputed best sellers and catalog groups now (make run does it every 5 minutes)
+	@.venv/bin/python -m bot.aggregates
 
 clean:      ## remove environments, models and local databases
 	rm -rf .venv .venv-rasa models var .pytest_cache

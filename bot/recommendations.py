@@ -47,7 +47,6 @@ def _hits_by_id(session: Session, ids: Sequence[int]) -> list[ProductHit]:
     return hits_by_id(session, ids)
 
 
-@serially
 def best_sellers(
     session: Session, *, category_slug: str | None = None, days: int = 90, limit: int = 5,
     exclude_ids: Sequence[int] = (),
