@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import shop_db_session
 from tests.e2e.stack import ROOT
 
 ARTIFACTS = ROOT / "var" / "test-artifacts"
@@ -99,3 +100,15 @@ def console_page(context) -> Iterator[object]:
     yield page
     problems += [f"CSP: {v}" for v in page.evaluate("window.__csp || []")]
     assert not problems, problems
+
+
+@pytest.fixture(scope="module")
+def shop(sqlite_stack):
+    """The service the pages talk to (modules that need another stack define their own)."""
+    return sqlite_stack
+
+
+@pytest.fixture(scope="module")
+def db(shop):
+    """A session on ``shop``'s database, to check what the pages show."""
+    yield from shop_db_session(shop)

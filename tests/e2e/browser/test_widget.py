@@ -11,27 +11,15 @@ from sqlalchemy import select
 from bot.formatting import money
 from bot.models import Order, Product
 from bot.seed import DEMO_ORDERS
-from tests.e2e.conftest import shop_db_session
-from tests.e2e.browser.widget_page import answered_after, ask, open_widget, wait_until
+from tests.e2e.browser.widget_page import answered_after, ask, open_widget, page_errors, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def shop(sqlite_stack):
-    return sqlite_stack
-
-
-@pytest.fixture(scope="module")
-def db(shop):
-    yield from shop_db_session(shop)
 
 
 @pytest.fixture
 def page(context, shop):
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    errors = page_errors(page)
     page.goto(shop.api_url + "/")
     yield page
     assert not errors, f"JavaScript errors on the page: {errors}"

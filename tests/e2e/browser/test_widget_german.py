@@ -10,9 +10,8 @@ from sqlalchemy import select
 from bot.formatting import money
 from bot.models import Order, Product
 from bot.seed import DEMO_ORDERS
-from tests.e2e.browser.widget_page import ask, open_widget
-from tests.e2e.conftest import shop_db_session
-from tests.e2e.test_german import said
+from tests.e2e.browser.widget_page import ask, open_widget, page_errors
+from tests.e2e.responses import said
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -20,21 +19,10 @@ PAGE = """<!doctype html><html lang="de"><head><meta charset="utf-8"><title>Shop
 <body><h1>Unser Shop</h1><script src="/widget.js" data-lang="de" data-title="Hilfe" async></script></body></html>"""
 
 
-@pytest.fixture(scope="module")
-def shop(sqlite_stack):
-    return sqlite_stack
-
-
-@pytest.fixture(scope="module")
-def db(shop):
-    yield from shop_db_session(shop)
-
-
 @pytest.fixture
 def page(context, shop):
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    errors = page_errors(page)
     # A shop page of the gateway's own origin that embeds the widget in German.
     page.route(shop.api_url + "/de-shop", lambda route: route.fulfill(body=PAGE, content_type="text/html"))
     page.goto(shop.api_url + "/de-shop")

@@ -5,6 +5,13 @@ from __future__ import annotations
 import time
 
 
+def page_errors(page) -> list[str]:
+    """The JavaScript errors ``page`` raises from now on (a test asserts the list stays empty)."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
+
+
 def open_widget(page):
     """Click the launcher and return the chat panel once it shows."""
     page.get_by_test_id("launcher").click()
