@@ -45,7 +45,7 @@ async def main(model: str) -> int:
     configure_structlog(logging.WARNING)  # the processor logs every parse at debug level
 
     agent = Agent.load(model)
-    for folder in ("tests/nlu", "tests/nlu_blind", "tests/nlu_blind2", "tests/nlu_blind_de"):
+    for folder in ("tests/nlu", "tests/nlu_blind", "tests/nlu_blind2", "tests/nlu_de", "tests/nlu_blind_de"):
         texts = _held_out(ROOT / folder)
         missed = (await _intents(agent, texts)).count(FALLBACK)
         print(f"{folder}/ shop messages sent to the fallback: {missed} of {len(texts)}"

@@ -10,10 +10,10 @@ source "$(dirname "$0")/lib.sh"
 
 setup_envs
 ensure_model
-rm -rf results/holdout results/blind results/blind2 results/blind_de results/cv
+rm -rf results/holdout results/blind results/blind2 results/holdout_de results/blind_de results/cv
 : >var/quality.log
 folders=()
-for set in holdout:tests/nlu blind:tests/nlu_blind blind2:tests/nlu_blind2 blind_de:tests/nlu_blind_de; do
+for set in holdout:tests/nlu blind:tests/nlu_blind blind2:tests/nlu_blind2 holdout_de:tests/nlu_de blind_de:tests/nlu_blind_de; do
   name="${set%%:*}" dir="${set#*:}"
   log "held-out test set: $dir/"
   .venv-rasa/bin/rasa test nlu --nlu "$dir" --model "$MODEL" --out "results/$name" >>var/quality.log 2>&1 \
