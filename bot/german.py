@@ -76,6 +76,15 @@ def support_hours(spec: str) -> str:
     return ", ".join(blocks)
 
 
+# "der zweite", "den letzten": a position in the list just shown, in every inflection.
+ORDINALS: dict[str, int] = {
+    stem + ending: index
+    for stem, index in (("erst", 0), ("zweit", 1), ("dritt", 2), ("viert", 3), ("fünft", 4), ("fuenft", 4),
+                        ("letzt", -1))
+    for ending in ("e", "en", "er", "es", "em")
+}
+
+
 # German words for the demo catalog's categories (by slug) and its colours, read by the
 # search's query parser next to the catalog's own (English) terms. A German shop's own
 # catalog would carry its words in the categories' synonyms instead.

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session, selectinload
 
+from bot import german
 from bot.catalog.query import ProductQuery
 from bot.catalog.search import ProductHit, product_hit, search_products
 from bot.catalog.service import parser_for
@@ -18,7 +19,12 @@ _ORDINALS = {
     "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
     "fifth": 4, "5th": 4, "last": -1,
 }
-_ORDINAL = re.compile(r"\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)\b|(?:number|no\.?|#)\s*([1-5])\b", re.I)
+_ORDINALS.update(german.ORDINALS)
+_ORDINAL = re.compile(
+    r"\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last|" + "|".join(german.ORDINALS) + r")\b"
+    r"|(?:number|no\.?|nummer|nr\.?|#)\s*([1-5])\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +87,7 @@ def availability(details: ProductDetails, *, colors: tuple[str, ...] = (), sizes
 
 
 def referenced_index(text: str) -> int | None:
-    """The list position a follow-up refers to ("the second one" -> 1, "last" -> -1)."""
+    """The list position a follow-up refers to ("the second one", "der zweite" -> 1, "last" -> -1)."""
     match = _ORDINAL.search(text or "")
     if not match:
         return None

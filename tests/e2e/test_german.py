@@ -57,6 +57,16 @@ def test_a_german_search_lists_what_the_database_has_in_german(stack, db, messag
         assert all(db.get(Product, c["id"]).price <= Decimal(filters["price_max"]) for c in cards)
 
 
+@pytest.mark.parametrize("follow_up, position", [("ist der zweite noch auf Lager?", 1), ("und den letzten, gibt's den noch?", -1)])
+def test_a_german_follow_up_names_the_product_at_that_place_in_the_list(stack, db, follow_up, position):
+    sender = _sender()
+    cards = (_messages(stack, sender, "Ich suche Kopfhörer bis 100 Euro")[0].get("custom") or {}).get("products") or []
+    assert len(cards) >= 2
+    product = db.get(Product, cards[position]["id"])
+    reply = stack.say(sender, follow_up)
+    assert product.name in reply and said("utter_", reply, "de"), (follow_up, reply)
+
+
 def test_a_german_visitor_proves_an_order_and_gets_its_status_in_german(stack, db):
     demo = DEMO_ORDERS[0]  # shipped with a tracking number
     order = db.scalar(select(Order).where(Order.number == demo["number"]))
