@@ -78,6 +78,13 @@ class Settings(BaseSettings):
     # default the SQLite file that endpoints.yml hands to Rasa.
     tracker_db: str = str(VAR_DIR / "tracker.db")
     tracker_url: str = ""
+    # Rasa's event broker, which feeds the console's summary tables (bot/summaries): by
+    # default Rasa's SQL broker in a SQLite file of its own (endpoints.yml), or a URL.
+    # With ``amqp_url`` set (RabbitMQ), the feed reads ``amqp_queue`` instead.
+    broker_db: str = str(VAR_DIR / "broker.db")
+    broker_url: str = ""
+    amqp_url: str = ""
+    amqp_queue: str = "rasa_core_events"
     # Signs conversation ids, console login nonces and source digests. Empty: a random
     # key kept in var/secret_key (made on first run); production must set one.
     secret_key: str = ""
@@ -116,6 +123,11 @@ class Settings(BaseSettings):
     def tracker_database_url(self) -> str:
         """SQLAlchemy URL of Rasa's tracker store."""
         return self.tracker_url or f"sqlite:///{self.tracker_db}"
+
+    @property
+    def broker_database_url(self) -> str:
+        """SQLAlchemy URL of the SQL event broker's database."""
+        return self.broker_url or f"sqlite:///{self.broker_db}"
 
     @property
     def integrations(self) -> dict[str, str]:

@@ -351,9 +351,17 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             return own.execute(query).scalar()
 
     async def _stream_new_events(self, event_broker: Any, new_events: List[Any], sender_id: Text) -> None:
-        """Publish like the stock store, with non-finite floats as strings (brokers dump with json)."""
-        for event in new_events:
-            event_broker.publish(_finite({"sender_id": sender_id, **event.as_dict()}))
+        """Publish like the stock store, with non-finite floats as strings (brokers dump with json).
+
+        A broker with ``publish_many`` (``rasa_addons.sql_broker``) gets the turn's events at once.
+        """
+        bodies = [_finite({"sender_id": sender_id, **event.as_dict()}) for event in new_events]
+        publish_many = getattr(event_broker, "publish_many", None)
+        if publish_many is not None:
+            publish_many(bodies)
+            return
+        for body in bodies:
+            event_broker.publish(body)
 
     async def stream_events(self, tracker: DialogueStateTracker) -> None:
         """Stream new events; for windowed trackers without a second retrieve."""

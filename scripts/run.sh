@@ -17,6 +17,7 @@ export SHOP_RASA_URL="http://127.0.0.1:${RASA_PORT}"
 export SHOP_ACTION_SERVER_URL="http://127.0.0.1:${ACTION_PORT}"
 export SHOP_ACTION_ENDPOINT_URL="${SHOP_ACTION_SERVER_URL}/webhook"
 export SHOP_TRACKER_DB="${SHOP_TRACKER_DB:-$ROOT/var/tracker.db}"
+export SHOP_BROKER_DB="${SHOP_BROKER_DB:-$ROOT/var/broker.db}"
 export SHOP_SHOP_BASE_URL="${SHOP_SHOP_BASE_URL:-http://${API_HOST}:${API_PORT}}"
 
 pids=()
@@ -44,6 +45,10 @@ log "migrating the shop database"
 # Best sellers and the catalog groups of personal picks are precomputed: rebuilt now and
 # every 5 minutes (bot/aggregates/refresh.py says why a schedule; at most 6 minutes stale).
 .venv/bin/python -m bot.aggregates --every 300 >var/aggregates.log 2>&1 &
+pids+=($!)
+# The console's conversation list and analytics read summary tables that this process keeps,
+# fed by Rasa's event broker (bot/summaries); on first start it builds them from the tracker store.
+.venv/bin/python -m bot.summaries follow >var/summaries.log 2>&1 &
 pids+=($!)
 SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" >var/actions.log 2>&1 &
 pids+=($!)

@@ -14,6 +14,8 @@ from bot.conversation_refs import conversation_ref, forget_ref
 from bot.models import ConversationDeletion, ConversationNote, ConversationReview, ConversationTag, NluCorrection
 from bot.review.linked import count_linked, erase_linked, linked_records
 from bot.staff.clock import aware, current
+from bot.summaries.apply import forget
+from bot.summaries.tables import ensure_tables
 from bot.transcripts.store import events, events_after, has_events_table
 
 REVIEW_MODELS = (ConversationReview, ConversationTag, ConversationNote, NluCorrection)
@@ -118,6 +120,9 @@ def erase_conversation(session: Session, conn: Connection, *, sender_id: str, by
     removed_events = 0
     if has_events_table(conn):
         removed_events = conn.execute(delete(events).where(events.c.sender_id == sender_id)).rowcount or 0
+    # The console's summaries go too; the broker's copies of events not yet applied are dropped when they arrive.
+    ensure_tables(conn)
+    forget(conn, sender_id=sender_id, erased_at=current(now).timestamp())
     removed_rows = sum(session.execute(delete(m).where(m.sender_id == sender_id)).rowcount or 0 for m in REVIEW_MODELS)
     removed_rows += erase_linked(session, sender_id=sender_id)
     forget_ref(session, sender_id=sender_id)

@@ -1,17 +1,12 @@
-"""The conversation list: one summary per sender id, aggregated, filtered and paginated in SQL.
+"""The conversation list: one summary per conversation, filtered and paginated in SQL.
 
-How it scales: the tracker store has one row per event and no table of its own
-per conversation, so a page is one ``GROUP BY sender_id`` pass over the events
-(turns, first/last time, fallback, handoff, lowest confidence; filters are
-``HAVING``/``WHERE`` clauses, the total comes from a window function, ``LIMIT``/
-``OFFSET`` cut the page) plus two small queries on the page's sender ids only
-(intents seen, first visitor message), which use Rasa's index on sender_id.
-JSON is only parsed in the database, and only for user events (and for
-user/bot events when searching text). Python never sees more than a page.
-The cost is linear in the number of events: measured on SQLite, 0.06 s for a
-page over 3,000 conversations (69,000 events) and 0.2 s over 10,000 (230,000
-events), filtered or not (tests/bot/test_conversation_list.py keeps an eye on it).
-Far beyond that, a summary table fed by Rasa's event broker would be the next step.
+It reads the summary tables (``bot.summaries``) that Rasa's event broker feeds,
+not the raw tracker events: a page is an index walk over ``conversation_summaries``
+by last activity, the filters are indexed lookups (an intent in
+``conversation_turns``, text through the trigram index of
+``conversation_messages``), and two small queries fetch the page's intents and
+search snippets. The cost no longer grows with the number of events; see
+``benchmarks/console_scale.py`` for figures at 100,000 conversations.
 """
 
 from __future__ import annotations
@@ -20,16 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, ColumnElement, and_, bindparam, case, cast, false, func, or_, select, type_coerce
+from sqlalchemy import ColumnElement, Select, bindparam, column, false, func, select, table
 from sqlalchemy.engine import Connection
 
-from bot.transcripts.store import events, has_events_table, parse_event_data, valid_event_data
+from bot.summaries.extract import snippet
+from bot.summaries.tables import has_tables, messages, summaries, turns
+from bot.transcripts.store import events, has_events_table
 
-FALLBACK_INTENT = "nlu_fallback"
-FALLBACK_ACTIONS = ("action_default_fallback",)
-HANDOFF_ACTIONS = ("action_handoff",)
 MAX_PER_PAGE = 100
-SNIPPET_CHARS = 140
 # Review filters send lists of sender ids; inlined (escaped) so that no database's
 # limit on bound parameters is hit however many conversations have been reviewed.
 _LITERAL_IDS = {"expanding": True, "literal_execute": True}
@@ -75,81 +68,42 @@ class ConversationPage:
         return max(1, -(-self.total // self.per_page))
 
 
-def _data(conn: Connection) -> ColumnElement:
-    # PostgreSQL needs the text column cast to json; SQLite's JSON functions read text as it is.
-    # A row that is not valid JSON reads as NULL: no text, no confidence, never an error.
-    data = valid_event_data(conn)
+def _text_match(conn: Connection, text: str) -> ColumnElement:
+    """Messages whose text contains ``text``, case-insensitively (served by the trigram index)."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     if conn.dialect.name == "postgresql":
-        return cast(data, JSON)
-    return type_coerce(data, JSON)
+        return func.lower(messages.c.text).like(pattern.lower(), escape="\\")
+    if len(text) >= 3:  # FTS5's trigram tokenizer answers LIKE from its index (case-insensitive)
+        fts = table("conversation_messages_fts", column("rowid"), column("text"))
+        return messages.c.id.in_(select(fts.c.rowid).where(fts.c.text.like(pattern, escape="\\")))
+    return func.lower(messages.c.text).like(pattern.lower(), escape="\\")
 
 
-def _confidence(conn: Connection) -> ColumnElement:
-    """NLU confidence of a user event; for nlu_fallback the confidence of the intent it beat."""
-    data = _data(conn)
-    # The FallbackClassifier puts nlu_fallback (at its threshold) first in the ranking; the real top is second.
-    return case(
-        (events.c.intent_name == FALLBACK_INTENT, data[("parse_data", "intent_ranking", 1, "confidence")].as_float()),
-        else_=data[("parse_data", "intent", "confidence")].as_float(),
-    )
-
-
-def message_text(conn: Connection) -> ColumnElement:
-    """SQL expression: the text of a user or bot event."""
-    return _data(conn)[("text",)].as_string()
-
-
-def _flag(condition: ColumnElement) -> ColumnElement:
-    return func.max(case((condition, 1), else_=0))
-
-
-def _like(conn: Connection, text: str) -> ColumnElement:
-    """A user or bot event whose text contains ``text`` (case-insensitive for ASCII on SQLite)."""
-    pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return and_(events.c.type_name.in_(("user", "bot")), func.lower(message_text(conn)).like(pattern, escape="\\"))
-
-
-def _aggregate(conn: Connection, filters: ConversationFilters):
-    is_user = events.c.type_name == "user"
-    fallback = _flag(or_(events.c.intent_name == FALLBACK_INTENT, events.c.action_name.in_(FALLBACK_ACTIONS)))
-    handoff = _flag(events.c.action_name.in_(HANDOFF_ACTIONS))
-    lowest = func.min(case((is_user, _confidence(conn))))
-    stmt = select(
-        events.c.sender_id,
-        func.min(events.c.timestamp).label("started"),
-        func.max(events.c.timestamp).label("last"),
-        func.sum(case((is_user, 1), else_=0)).label("turns"),
-        fallback.label("fallback"),
-        lowest.label("lowest"),
-        handoff.label("handoff"),
-    ).group_by(events.c.sender_id)
-
+def _filtered(conn: Connection, filters: ConversationFilters) -> Select:
+    s = summaries.c
+    stmt = select(summaries)
     if filters.only_ids is not None:
         if not filters.only_ids:
             stmt = stmt.where(false())
         else:
-            stmt = stmt.where(events.c.sender_id.in_(bindparam("only_ids", sorted(filters.only_ids), **_LITERAL_IDS)))
+            stmt = stmt.where(s.sender_id.in_(bindparam("only_ids", sorted(filters.only_ids), **_LITERAL_IDS)))
     if filters.except_ids:
-        excluded = bindparam("except_ids", sorted(filters.except_ids), **_LITERAL_IDS)
-        stmt = stmt.where(events.c.sender_id.not_in(excluded))
+        stmt = stmt.where(s.sender_id.not_in(bindparam("except_ids", sorted(filters.except_ids), **_LITERAL_IDS)))
     if filters.text.strip():
-        matching = select(events.c.sender_id).where(_like(conn, filters.text.strip())).distinct()
-        stmt = stmt.where(events.c.sender_id.in_(matching))
-
-    having: list[ColumnElement] = []
+        stmt = stmt.where(s.sender_id.in_(select(messages.c.sender_id).where(_text_match(conn, filters.text.strip()))))
     if filters.since is not None:
-        having.append(func.max(events.c.timestamp) >= filters.since.timestamp())
+        stmt = stmt.where(s.last_at >= filters.since.timestamp())
     if filters.until is not None:
-        having.append(func.min(events.c.timestamp) < filters.until.timestamp())
+        stmt = stmt.where(s.started_at < filters.until.timestamp())
     if filters.intent:
-        having.append(_flag(and_(is_user, events.c.intent_name == filters.intent)) == 1)
+        stmt = stmt.where(s.sender_id.in_(select(turns.c.sender_id).where(turns.c.intent == filters.intent)))
     if filters.fallback is not None:
-        having.append(fallback == int(filters.fallback))
+        stmt = stmt.where(s.fallback == filters.fallback)
     if filters.handoff is not None:
-        having.append(handoff == int(filters.handoff))
+        stmt = stmt.where(s.handoff == filters.handoff)
     if filters.confidence_below is not None:
-        having.append(lowest < filters.confidence_below)
-    return stmt.having(and_(*having)) if having else stmt
+        stmt = stmt.where(s.lowest_confidence < filters.confidence_below)
+    return stmt
 
 
 def _moment(ts: float | None) -> datetime:
@@ -158,36 +112,29 @@ def _moment(ts: float | None) -> datetime:
 
 def _intents_seen(conn: Connection, sender_ids: list[str]) -> dict[str, list[str]]:
     stmt = (
-        select(events.c.sender_id, events.c.intent_name, func.min(events.c.id).label("first"))
-        .where(events.c.sender_id.in_(sender_ids), events.c.type_name == "user", events.c.intent_name.is_not(None))
-        .group_by(events.c.sender_id, events.c.intent_name)
-        .order_by("first")
+        select(turns.c.sender_id, turns.c.intent, func.min(turns.c.ts).label("first"))
+        .where(turns.c.sender_id.in_(sender_ids), turns.c.intent.is_not(None))
+        .group_by(turns.c.sender_id, turns.c.intent)
+        .order_by("first", turns.c.intent)
     )
     seen: dict[str, list[str]] = {}
     for row in conn.execute(stmt):
-        seen.setdefault(row.sender_id, []).append(row.intent_name)
+        seen.setdefault(row.sender_id, []).append(row.intent)
     return seen
 
 
-def _visible_text(raw: str | None) -> str | None:
-    data = parse_event_data(raw)
-    meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
-    text = meta.get("display") or data.get("text")
-    return " ".join(str(text).split())[:SNIPPET_CHARS] if text else None
-
-
-def _snippets(conn: Connection, sender_ids: list[str], text: str) -> dict[str, str | None]:
-    which = _like(conn, text) if text else events.c.type_name == "user"
+def _matching_snippets(conn: Connection, sender_ids: list[str], text: str) -> dict[str, str | None]:
+    """Each conversation's first message containing ``text``, as the list shows it."""
     first = (
-        select(func.min(events.c.id).label("id"))
-        .where(events.c.sender_id.in_(sender_ids), which)
-        .group_by(events.c.sender_id)
+        select(func.min(messages.c.id).label("id"))
+        .where(messages.c.sender_id.in_(sender_ids), _text_match(conn, text))
+        .group_by(messages.c.sender_id)
     )
     ids = list(conn.execute(first).scalars())
     if not ids:
         return {}
-    rows = conn.execute(select(events.c.sender_id, events.c.data).where(events.c.id.in_(ids)))
-    return {row.sender_id: _visible_text(row.data) for row in rows}
+    rows = conn.execute(select(messages.c.sender_id, messages.c.text, messages.c.shown).where(messages.c.id.in_(ids)))
+    return {row.sender_id: snippet(row.shown or row.text) for row in rows}
 
 
 def list_conversations(
@@ -196,28 +143,23 @@ def list_conversations(
     """One page of conversation summaries, most recently active first."""
     filters = filters or ConversationFilters()
     page, per_page = max(1, page), max(1, min(per_page, MAX_PER_PAGE))
-    if not has_events_table(conn):
+    if not has_tables(conn):
         return ConversationPage(items=(), total=0, page=page, per_page=per_page)
-    grouped = _aggregate(conn, filters).subquery("conversations")
-    stmt = (
-        select(grouped, func.count().over().label("total"))
-        .order_by(grouped.c.last.desc(), grouped.c.sender_id)
-        .limit(per_page).offset((page - 1) * per_page)
-    )
-    rows = conn.execute(stmt).all()
-    if rows:
-        total = rows[0].total
-    else:  # past the end: still say how many there are
-        total = conn.execute(select(func.count()).select_from(grouped)).scalar() or 0
+    matching = _filtered(conn, filters)
+    rows = conn.execute(
+        matching.order_by(summaries.c.last_at.desc(), summaries.c.sender_id).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    total = conn.execute(select(func.count()).select_from(matching.subquery())).scalar() or 0
     ids = [row.sender_id for row in rows]
     intents = _intents_seen(conn, ids) if ids else {}
-    snippets = _snippets(conn, ids, filters.text.strip()) if ids else {}
+    text = filters.text.strip()
+    snippets = _matching_snippets(conn, ids, text) if ids and text else {}
     items = tuple(
         ConversationSummary(
-            sender_id=row.sender_id, started_at=_moment(row.started), last_at=_moment(row.last),
+            sender_id=row.sender_id, started_at=_moment(row.started_at), last_at=_moment(row.last_at),
             turns=int(row.turns or 0), intents=tuple(intents.get(row.sender_id, ())), fallback=bool(row.fallback),
-            lowest_confidence=None if row.lowest is None else float(row.lowest), handoff=bool(row.handoff),
-            snippet=snippets.get(row.sender_id),
+            lowest_confidence=None if row.lowest_confidence is None else float(row.lowest_confidence),
+            handoff=bool(row.handoff), snippet=snippets.get(row.sender_id) if text else row.first_text,
         )
         for row in rows
     )

@@ -12,6 +12,7 @@ from sqlalchemy import insert
 
 from bot.settings import get_settings
 from bot.transcripts.store import events, get_tracker_engine
+from tests.bot.tracker_events import publish
 
 
 class FakeRasa:
@@ -25,10 +26,10 @@ class FakeRasa:
 
     def _store(self, sender_id: str, event: dict) -> None:
         with get_tracker_engine().begin() as conn:
-            conn.execute(insert(events).values(
-                sender_id=sender_id, type_name=event["event"], timestamp=time.time(),
-                action_name=event.get("name"), data=json.dumps(event),
-            ))
+            row = {"sender_id": sender_id, "type_name": event["event"], "timestamp": time.time(),
+                   "action_name": event.get("name"), "data": json.dumps(event)}
+            conn.execute(insert(events).values(**row))
+            publish(conn, [row])  # Rasa's event broker, and the feed of the console's summaries
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         if self.down:

@@ -16,6 +16,7 @@ from bot.db import session_scope
 from bot.models import ConversationRating
 from bot.transcripts.store import get_tracker_engine, metadata
 from tests.api.console_helpers import logged_in as _logged_in
+from tests.bot.tracker_events import publish
 
 TODAY = datetime.now(ZoneInfo("Europe/Berlin")).date()
 
@@ -36,6 +37,7 @@ def tracker(monkeypatch, tmp_path):
                      "intent_name": intent, "action_name": None, "data": json.dumps(data)})
     with engine.begin() as conn:
         conn.execute(insert(metadata.tables["events"]), rows)
+        publish(conn, rows)  # as Rasa's event broker and the summary feed would
     engine.dispose()
     monkeypatch.setenv("SHOP_TRACKER_DB", str(path))
     get_tracker_engine.cache_clear()

@@ -28,6 +28,7 @@ from bot.errors import InvalidPeriod
 from bot.models import ConversationRating, HandoffReason, HandoffRequest, HandoffStatus, UnmetSearch
 from bot.transcripts.store import metadata
 from tests.postgres import fresh_postgres_database
+from tests.bot.tracker_events import publish
 
 ZONE = "Europe/Berlin"
 # 10 and 11 January 2030 in Berlin (UTC+1): 09 Jan 23:00 UTC to 11 Jan 23:00 UTC.
@@ -109,6 +110,7 @@ def _fill(engine: Engine) -> Engine:
     metadata.create_all(engine)
     with engine.begin() as conn:
         conn.execute(insert(metadata.tables["events"]), EVENTS)
+        publish(conn, EVENTS)  # as Rasa's event broker and the summary feed would
     return engine
 
 

@@ -12,6 +12,9 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
 from bot.db import make_engine
+from bot.summaries.apply import apply_events
+from bot.summaries.backfill import row_event
+from bot.summaries.tables import ensure_tables
 from bot.transcripts.store import events, metadata
 from tests.postgres import fresh_postgres_database
 
@@ -23,6 +26,8 @@ def tracker_database(dialect: str, directory: Path) -> Iterator[Engine]:
     if dialect == "sqlite":
         engine = make_engine(f"sqlite:///{directory / 'tracker.db'}")
         metadata.create_all(engine)
+        with engine.begin() as conn:
+            ensure_tables(conn)
         try:
             yield engine
         finally:
@@ -31,6 +36,8 @@ def tracker_database(dialect: str, directory: Path) -> Iterator[Engine]:
     with fresh_postgres_database() as url:
         engine = make_engine(url)
         metadata.create_all(engine)
+        with engine.begin() as conn:
+            ensure_tables(conn)
         try:
             yield engine
         finally:
@@ -99,4 +106,16 @@ class TrackerWriter:
     def write(self) -> None:
         if self.rows:
             self.conn.execute(events.insert(), self.rows)
+            publish(self.conn, self.rows)
             self.rows = []
+
+
+def publish(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """What Rasa's event broker and the summary feed do with the events of ``rows`` (tracker rows).
+
+    Rasa publishes each event it stores (its JSON, plus the sender id); the feed
+    applies it to the console's summary tables. The tests write tracker rows
+    themselves, so they publish them here.
+    """
+    ensure_tables(conn)
+    apply_events(conn, ((row["sender_id"], row_event(row)) for row in rows))

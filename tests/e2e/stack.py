@@ -30,9 +30,11 @@ def ensure_model() -> None:
     subprocess.run(["bash", "-c", "source scripts/lib.sh && ensure_model"], cwd=ROOT, check=True)
 
 
-def tracker_endpoints(path: Path, *, action_url: str, tracker: dict[str, str]) -> Path:
+def tracker_endpoints(path: Path, *, action_url: str, tracker: dict[str, str], broker_db: Path) -> Path:
     lines = [f'action_endpoint:\n  url: "{action_url}/webhook"', "tracker_store:", "  type: rasa_addons.tracker_store.WindowedSQLTrackerStore"]
     lines += [f'  {key}: "{value}"' for key, value in tracker.items()]
+    lines += ["event_broker:", "  type: rasa_addons.sql_broker.BatchedSQLEventBroker", '  dialect: "sqlite"',
+              f'  db: "{broker_db}"']
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -76,6 +78,7 @@ class Stack:
             SHOP_ACTION_ENDPOINT_URL=f"{self.action_url}/webhook",
             SHOP_TRACKER_DB=self.tracker.get("db", ""),
             SHOP_TRACKER_URL=self.tracker_url,
+            SHOP_BROKER_DB=str(self.workdir / "broker.db"),
             SHOP_SHOP_BASE_URL=self.api_url,  # product links and images point at the demo shop
             # Every test connects from 127.0.0.1; the limits themselves are tested in tests/api.
             SHOP_RATE_LIMIT_SESSIONS="1000/minute",
@@ -103,13 +106,34 @@ class Stack:
     def start_actions(self) -> None:
         self._spawn("actions", [str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)])
 
+    def start_summaries(self) -> None:
+        self._spawn("summaries", [str(ROOT / ".venv/bin/python"), "-m", "bot.summaries", "follow"])
+
+    def summaries_caught_up(self, timeout: float = 30) -> None:
+        """Wait until the console's summary tables hold every event Rasa has published."""
+        from bot.db import make_engine
+        from bot.summaries.feed_sql import lag
+
+        tracker, broker = make_engine(self.tracker_url), make_engine(f"sqlite:///{self.workdir / 'broker.db'}")
+        try:
+            deadline = time.monotonic() + timeout
+            while lag(tracker, broker):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the summary feed is behind after {timeout}s:\n{self.logs('summaries')}")
+                time.sleep(0.1)
+        finally:
+            tracker.dispose()
+            broker.dispose()
+
     def start(self, timeout: float = 240) -> None:
         if self.tracker.get("dialect") == "sqlite":
             # The project's own endpoints.yml, filled from the environment as `make run` does.
             endpoints = ROOT / "endpoints.yml"
         else:
-            endpoints = tracker_endpoints(self.workdir / "endpoints.yml", action_url=self.action_url, tracker=self.tracker)
+            endpoints = tracker_endpoints(self.workdir / "endpoints.yml", action_url=self.action_url, tracker=self.tracker,
+                                          broker_db=self.workdir / "broker.db")
         self.start_actions()
+        self.start_summaries()
         self._spawn(
             "rasa",
             [

@@ -52,6 +52,7 @@ def test_a_non_finite_entity_is_stored_as_strict_json_and_the_console_still_answ
     entities = [e for event in parsed if event.get("event") == "user" for e in event["parse_data"]["entities"]]
     assert {"entity": "brand", "value": "Infinity"}.items() <= entities[0].items()
 
+    stack.summaries_caught_up()
     email = create_agent(stack, name="Admin Infinite", role="admin")
     cookie, _ = console_login(stack, email)
     for path, params in [("/console/conversations", {}), ("/console/conversations", {"below": "0.5"}),

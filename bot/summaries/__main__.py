@@ -1,0 +1,74 @@
+"""The summary tables' commands.
+
+    python -m bot.summaries follow      # build them if missing, then apply the broker's events as they come
+    python -m bot.summaries backfill    # apply every tracker event again (--rebuild: from empty tables)
+    python -m bot.summaries status      # how far behind the feed is
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+import time
+
+from sqlalchemy import func, select
+
+from bot.db import make_engine
+from bot.settings import get_settings
+from bot.summaries import backfill as backfilling
+from bot.summaries import feed_sql
+from bot.summaries.tables import ensure_tables, summaries
+
+
+def _backfill(tracker, *, rebuild: bool) -> None:
+    started = time.perf_counter()
+    done = backfilling.backfill(tracker, rebuild=rebuild,
+                                progress=lambda n: print(f"  {n:,} events", end="\r", file=sys.stderr, flush=True))
+    print(f"summaries built from {done:,} tracker events in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def _follow(tracker, settings) -> None:
+    with tracker.begin() as conn:
+        fresh = ensure_tables(conn)
+    if fresh:  # first start, or a new layout: what the tracker store already holds comes first
+        _backfill(tracker, rebuild=False)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    if settings.amqp_url:
+        from bot.summaries import feed_amqp  # pika is only needed where RabbitMQ is used
+        feed_amqp.follow(tracker, settings.amqp_url, queue=settings.amqp_queue, stop=stop)
+    else:
+        feed_sql.follow(tracker, make_engine(settings.broker_database_url), stop=stop)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.summaries", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("follow", help="apply the event broker's events as they come")
+    rebuild = sub.add_parser("backfill", help="apply every tracker event")
+    rebuild.add_argument("--rebuild", action="store_true", help="drop the summary tables first")
+    sub.add_parser("status", help="summarised conversations and the feed's backlog")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    tracker = make_engine(settings.tracker_database_url)
+    if args.command == "backfill":
+        _backfill(tracker, rebuild=args.rebuild)
+    elif args.command == "follow":
+        _follow(tracker, settings)
+    else:
+        with tracker.begin() as conn:
+            ensure_tables(conn)
+            count = conn.execute(select(func.count()).select_from(summaries)).scalar() or 0
+        backlog = feed_sql.lag(tracker, make_engine(settings.broker_database_url))
+        print(f"{count:,} conversations summarised; {backlog:,} broker events waiting")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,177 @@
+"""The summary tables, kept in the tracker store's database beside Rasa's ``events``.
+
+They are a derived read model: ``ensure_tables`` creates them, and when their
+layout changes (``SCHEMA_VERSION``) drops and recreates them, and the caller
+rebuilds them with the backfill. That is why they have no Alembic migration:
+nothing in them is lost by a rebuild, and Rasa, not Alembic, owns that database.
+
+- ``conversation_summaries``: one row per conversation, what the console's list shows
+  and filters on, ordered by ``last_at``.
+- ``conversation_turns``: one row per visitor message (intent, confidence, the intent
+  ranked first when the fallback caught it, typed or a button).
+- ``conversation_marks``: the actions the console counts (handoff, fallback, "did you
+  mean"), with their time.
+- ``conversation_messages``: visitor and bot texts for transcript search, indexed by
+  an FTS5 trigram table on SQLite and a ``pg_trgm`` GIN index on PostgreSQL (both
+  answer the case-insensitive substring search the console offers).
+- ``conversation_erasures``: conversations erased by staff; events of theirs from
+  before the erasure that arrive late (a broker backlog) are dropped.
+- ``summary_feed``: how far each feed has read (the SQL broker's last row id).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import (
+    Boolean, Column, Float, Index, Integer, MetaData, PrimaryKeyConstraint, String, Table, Text, UniqueConstraint,
+    inspect, text,
+)
+from sqlalchemy.engine import Connection
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+metadata = MetaData()
+
+summaries = Table(
+    "conversation_summaries", metadata,
+    Column("sender_id", String(255), primary_key=True),
+    Column("started_at", Float, nullable=False),
+    Column("last_at", Float, nullable=False),
+    Column("turns", Integer, nullable=False, default=0),
+    Column("fallback", Boolean, nullable=False, default=False),
+    Column("handoff", Boolean, nullable=False, default=False),
+    Column("lowest_confidence", Float),
+    Column("first_text", Text),
+    Index("ix_conversation_summaries_last", "last_at", "sender_id"),
+    Index("ix_conversation_summaries_started", "started_at"),
+)
+
+turns = Table(
+    "conversation_turns", metadata,
+    Column("sender_id", String(255), nullable=False),
+    Column("key", String(64), nullable=False),
+    Column("ts", Float, nullable=False),
+    Column("intent", String(255)),
+    Column("ranked_intent", String(255)),  # the classifier's own top intent when nlu_fallback caught it
+    Column("confidence", Float),
+    Column("typed", Boolean, nullable=False),  # False for a button's "/intent" payload
+    PrimaryKeyConstraint("sender_id", "key"),
+    Index("ix_conversation_turns_ts", "ts", "sender_id"),
+    Index("ix_conversation_turns_intent", "intent", "sender_id"),
+)
+
+marks = Table(
+    "conversation_marks", metadata,
+    Column("sender_id", String(255), nullable=False),
+    Column("kind", String(32), nullable=False),  # handoff | default_fallback | suggest
+    Column("ts", Float, nullable=False),
+    PrimaryKeyConstraint("sender_id", "kind", "ts"),
+    Index("ix_conversation_marks_kind", "kind", "ts"),
+)
+
+messages = Table(
+    "conversation_messages", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sender_id", String(255), nullable=False),
+    Column("key", String(64), nullable=False),
+    Column("ts", Float, nullable=False),
+    Column("kind", String(8), nullable=False),  # user | bot
+    Column("text", Text, nullable=False),  # as sent (what search matches)
+    Column("shown", Text),  # the visible text where it differs (a button's title)
+    UniqueConstraint("sender_id", "key", name="uq_conversation_messages_key"),
+)
+
+erasures = Table(
+    "conversation_erasures", metadata,
+    Column("sender_id", String(255), primary_key=True),
+    Column("erased_at", Float, nullable=False),
+)
+
+feeds = Table(
+    "summary_feed", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("marker", String(64)),  # a digest of the row at ``position``, which the feed never prunes
+)
+
+schema = Table(
+    "summary_schema", metadata,
+    Column("version", Integer, nullable=False),
+)
+
+_SQLITE_SEARCH = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS conversation_messages_fts USING fts5("
+    "text, content='conversation_messages', content_rowid='id', tokenize='trigram')",
+    "CREATE TRIGGER IF NOT EXISTS conversation_messages_fts_insert AFTER INSERT ON conversation_messages BEGIN "
+    "INSERT INTO conversation_messages_fts(rowid, text) VALUES (new.id, new.text); END",
+    "CREATE TRIGGER IF NOT EXISTS conversation_messages_fts_delete AFTER DELETE ON conversation_messages BEGIN "
+    "INSERT INTO conversation_messages_fts(conversation_messages_fts, rowid, text) VALUES ('delete', old.id, old.text); END",
+]
+_SQLITE_SEARCH_DROP = [
+    "DROP TRIGGER IF EXISTS conversation_messages_fts_delete",
+    "DROP TRIGGER IF EXISTS conversation_messages_fts_insert",
+    "DROP TABLE IF EXISTS conversation_messages_fts",
+]
+_POSTGRES_SEARCH = [
+    "CREATE INDEX IF NOT EXISTS ix_conversation_messages_text_trgm "
+    "ON conversation_messages USING gin (lower(text) gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS ix_conversation_messages_sender ON conversation_messages (sender_id, ts)",
+]
+_SQLITE_SENDER_INDEX = "CREATE INDEX IF NOT EXISTS ix_conversation_messages_sender ON conversation_messages (sender_id, ts)"
+
+
+def has_tables(conn: Connection) -> bool:
+    """Do the summary tables exist (at any version)?"""
+    return inspect(conn).has_table("summary_schema")
+
+
+def _version(conn: Connection) -> int | None:
+    if not has_tables(conn):
+        return None
+    return conn.execute(schema.select()).scalar()
+
+
+def _postgres_trigram(conn: Connection) -> bool:
+    """Make pg_trgm available; False (search then scans) where the role may not create it."""
+    if conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).first():
+        return True
+    try:
+        with conn.begin_nested():
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+        return True
+    except Exception as error:  # noqa: BLE001 - any refusal: go on without the index
+        logger.warning("pg_trgm is not available (%s): transcript search will scan", error)
+        return False
+
+
+def drop_tables(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        for statement in _SQLITE_SEARCH_DROP:
+            conn.execute(text(statement))
+    metadata.drop_all(conn)
+
+
+def ensure_tables(conn: Connection) -> bool:
+    """Create the summary tables if missing or of an older layout; True when they start empty.
+
+    The caller commits, and runs the backfill when this returns True.
+    """
+    version = _version(conn)
+    if version == SCHEMA_VERSION:
+        return False
+    if version is not None:
+        logger.info("summary tables are at layout %s, not %s: rebuilding them", version, SCHEMA_VERSION)
+        drop_tables(conn)
+    metadata.create_all(conn)
+    if conn.dialect.name == "sqlite":
+        for statement in [*_SQLITE_SEARCH, _SQLITE_SENDER_INDEX]:
+            conn.execute(text(statement))
+    elif conn.dialect.name == "postgresql":
+        statements = _POSTGRES_SEARCH if _postgres_trigram(conn) else _POSTGRES_SEARCH[1:]
+        for statement in statements:
+            conn.execute(text(statement))
+    conn.execute(schema.delete())
+    conn.execute(schema.insert().values(version=SCHEMA_VERSION))
+    return True
