@@ -21,6 +21,7 @@ from bot.catalog.query import ProductQuery
 from bot.models import HandoffRequest, UnmetKind
 from bot.transcripts.chat import chat_messages
 from bot.transcripts.store import events
+from tests.bot.summary_reference import expected_from_tracker, summarised
 
 pytestmark = pytest.mark.e2e
 
@@ -100,6 +101,7 @@ def recorded(sqlite_stack) -> Recorded:
         record_unmet_search(session, text="red boots size 46", kind="out_of_stock", query=boots,
                             sender_id=sids["searcher"])
         session.commit()
+    stack.summaries_caught_up()  # the console's summary tables, fed by Rasa's event broker
     time.sleep(0.05)
     window = period_between(start=start, end=datetime.now(timezone.utc) + timedelta(seconds=1), zone=ZONE)
     tracker = create_engine(stack.tracker_url)
@@ -113,6 +115,22 @@ def recorded(sqlite_stack) -> Recorded:
     tracker.dispose()
     return Recorded(sids=sids, window=window, tracker_url=stack.tracker_url, shop_url=stack.shop_db_url,
                     dashboard=dashboard, user_rows=rows)
+
+
+def test_the_console_summaries_say_what_the_stored_events_say(recorded):
+    # Fed by Rasa's event broker through `python -m bot.summaries follow`, checked against the tracker store.
+    tracker = create_engine(recorded.tracker_url)
+    try:
+        ours = set(recorded.sids.values())
+        expected, got = expected_from_tracker(tracker, ours), summarised(tracker, ours)
+    finally:
+        tracker.dispose()
+    assert set(got) == set(expected) == ours
+    for sender, want in expected.items():
+        have = got[sender]
+        assert (have.turns, have.fallback, have.handoff, have.intents, have.first_text) == \
+               (want.turns, want.fallback, want.handoff, want.intents, want.first_text)
+        assert (have.started, have.last, have.lowest) == pytest.approx((want.started, want.last, want.lowest))
 
 
 def test_every_message_was_read_as_the_scripts_expect(recorded):
