@@ -219,6 +219,19 @@ class ActionServer(Service):
                    self.proc, "the action server", self.tail, timeout)
 
 
+class SummaryFeed(Service):
+    """`python -m bot.summaries follow`: applies the SQL broker's events to the console's summary tables."""
+
+    name = "summaries"
+
+    def __init__(self, workdir: Path, env: dict[str, str]) -> None:
+        super().__init__(workdir)
+        self.env = env
+
+    def start(self) -> None:
+        self.spawn([str(APP_PYTHON), "-m", "bot.summaries", "follow"], env=self.env)
+
+
 class RasaServer(Service):
     """`rasa run` with the HTTP API behind a fresh token, on loopback.
 
@@ -232,7 +245,7 @@ class RasaServer(Service):
 
     def __init__(self, workdir: Path, *, store_type: str, tracker: dict[str, str], extra: dict[str, str],
                  action_url: str | None, model: Path = MODEL, cwd: Path = ROOT,
-                 action_options: dict[str, object] | None = None) -> None:
+                 action_options: dict[str, object] | None = None, broker_db: Path | None = None) -> None:
         super().__init__(workdir)
         self.model, self.cwd = model, cwd
         self.token = secrets.token_urlsafe(16)
@@ -243,6 +256,9 @@ class RasaServer(Service):
         if store_type:
             lines += ["tracker_store:", f"  type: {store_type}"]
             lines += [f"  {k}: {_yaml_scalar(v)}" for k, v in {**tracker, **extra}.items()]
+        if broker_db:  # as endpoints.yml: the event broker that feeds the console's summary tables
+            lines += ["event_broker:", "  type: rasa_addons.sql_broker.BatchedSQLEventBroker", '  dialect: "sqlite"',
+                      f'  db: "{broker_db}"']
         self.endpoints = workdir / "endpoints.yml"
         self.endpoints.write_text("\n".join(lines) + "\n")
         self.load_seconds = math.nan  # spawn to a loaded model on /status

@@ -69,7 +69,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
-    ADDON_STORE, APP_PYTHON, MODEL, RASA, ROOT, ActionServer, Gateway, RasaServer, cpu_seconds, machine, memory_mb,
+    ADDON_STORE, APP_PYTHON, MODEL, RASA, ROOT, ActionServer, Gateway, RasaServer, SummaryFeed, cpu_seconds, machine, memory_mb,
     percentile, service_env,
 )
 
@@ -358,6 +358,7 @@ class ShopBot:
             SHOP_DATABASE_URL=f"sqlite:///{self.workdir / 'shop.db'}",
             SHOP_SECRET_KEY=secrets.token_urlsafe(48),
             SHOP_TRACKER_DB=str(self.workdir / "tracker.db"),
+            SHOP_BROKER_DB=str(self.workdir / "broker.db"),
             SANIC_HOST="127.0.0.1",
             **UNTHROTTLED,
         )
@@ -366,7 +367,9 @@ class ShopBot:
             self.workdir, store_type=ADDON_STORE, tracker={"dialect": "sqlite", "db": str(self.workdir / "tracker.db")},
             extra={}, action_url=self.actions.url, model=model,
             action_options={"enable_selective_domain": True} if selective_domain else {},
+            broker_db=self.workdir / "broker.db",
         )
+        self.summaries = SummaryFeed(self.workdir, env=dict(env))
         self.gateway = Gateway(self.workdir, env={
             **env, "SHOP_RASA_URL": self.rasa.url, "SHOP_RASA_TOKEN": self.rasa.token,
             "SHOP_ACTION_SERVER_URL": self.actions.url,
@@ -380,6 +383,7 @@ class ShopBot:
         self.visits = shop_visits(*read_shop(self.workdir / "shop.db"))
         self.actions.start()
         self.gateway.start()
+        self.summaries.start()
         self.rasa.start()  # timed: nothing else is starting meanwhile
         self.gateway.wait_healthy()
 
@@ -388,7 +392,8 @@ class ShopBot:
         return [ways[n] for n in names]
 
     def pids(self) -> dict[str, int]:
-        return {"rasa": self.rasa.pid, "actions": self.actions.pid, "gateway": self.gateway.pid}
+        return {"rasa": self.rasa.pid, "actions": self.actions.pid, "gateway": self.gateway.pid,
+                "summaries": self.summaries.pid}
 
     def diagnose(self) -> str | None:
         """A known cause of failed turns, from Rasa's log."""
@@ -400,7 +405,7 @@ class ShopBot:
         return f"{failed} custom action calls failed (Rasa's log)" if failed else None
 
     def stop(self) -> None:
-        for service in (self.gateway, self.rasa, self.actions):
+        for service in (self.gateway, self.rasa, self.actions, self.summaries):
             service.stop()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
@@ -494,6 +499,7 @@ COLUMNS = [  # header, width, format of one level's row
     ("rasa", 6, lambda r, lv: _cpu(lv, "rasa")),
     ("actions", 7, lambda r, lv: _cpu(lv, "actions")),
     ("gateway", 7, lambda r, lv: _cpu(lv, "gateway")),
+    ("summaries", 9, lambda r, lv: _cpu(lv, "summaries")),
     ("client", 6, lambda r, lv: _cpu(lv, "client")),
     ("RSS MB", 6, lambda r, lv: f"{lv['rasa_rss_mb']:.0f}"),
 ]

@@ -212,3 +212,19 @@ def test_ratings_draw_on_the_same_per_source_budget(gateway):
     assert client.post(f"/api/sessions/{sid}/messages", json={"text": "hi"}).status_code == 200
     assert _chat(client, "hi").status_code == 200
     assert client.post(f"/api/sessions/{sid}/rating", json={"rating": 5}).status_code == 429
+
+
+@pytest.mark.parametrize("language", ["fr", "EN", "", "de-DE", 1, None, ["de"]])
+def test_a_language_the_bot_does_not_speak_is_a_clear_422_and_reaches_no_one(gateway, language):
+    client = gateway()
+    body = {"message": "hallo", "language": language}
+    if language is None:  # null means "not given": the conversation keeps its language
+        assert client.post("/api/chat", json=body).status_code == 200
+        assert "language" not in (client.fake.received[-1].get("metadata") or {})
+        return
+    refused = client.post("/api/chat", json=body)
+    assert refused.status_code == 422 and "language" in refused.text
+    assert client.fake.received == []
+    for good in ("en", "de"):
+        assert client.post("/api/chat", json={"message": "hallo", "language": good}).status_code == 200
+        assert client.fake.received[-1]["metadata"]["language"] == good
