@@ -13,10 +13,11 @@ from actions.slots import conversation_language
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.catalog import ProductHit, SearchResult, find_products, parser_for, record_unmet_search, search_unmet_kind
 from bot.catalog.refine import to_state
+from bot.language import DEFAULT
 from bot.formatting import money, product_line, query_summary, relaxed_note, stock_text
 
 
-def product_card(hit: ProductHit, lang: str = "en") -> dict[str, Any]:
+def product_card(hit: ProductHit, lang: str = DEFAULT) -> dict[str, Any]:
     """The widget's product card for one hit."""
     return {
         "id": hit.id,
@@ -32,7 +33,7 @@ def product_card(hit: ProductHit, lang: str = "en") -> dict[str, Any]:
 
 async def answer_search(
     dispatcher: CollectingDispatcher, text: str, *, sender_id: str | None = None,
-    previous: dict[str, Any] | None = None, lang: str = "en",
+    previous: dict[str, Any] | None = None, lang: str = DEFAULT,
 ) -> list[dict[str, Any]]:
     """Search the catalog for ``text`` and answer with the results (or say nothing matched).
 

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.slots import conversation_language, user_intent
-from bot.language import DEFAULT, say
+from bot.language import DEFAULT, say, suggestion_buttons
 
 # Button titles for intents worth suggesting, and what the button sends.
 # Policy topics send a typical question so the answer comes from the knowledge file.
@@ -24,21 +24,6 @@ SUGGESTIONS: dict[str, tuple[str, str]] = {
     "shipping_info": ("Shipping and delivery", "What are the shipping costs?"),
     "payment_info": ("Payment methods", "Which payment methods do you accept?"),
     "return_policy": ("Return policy", "How long do I have to return something?"),
-}
-# The same in German: a policy button's question must be German too, or pressing it would
-# switch the conversation to English.
-SUGGESTIONS_DE: dict[str, tuple[str, str]] = {
-    "product_search": ("Produkt suchen", "/product_search"),
-    "product_info": ("Details zu einem Produkt", "/product_info"),
-    "product_availability": ("Verfügbarkeit prüfen", "/product_availability"),
-    "order_status": ("Wo ist meine Bestellung?", "/order_status"),
-    "order_cancel": ("Bestellung stornieren", "/order_cancel"),
-    "return_request": ("Artikel zurückschicken", "/return_request"),
-    "recommend": ("Empfehlungen", "/recommend"),
-    "human_handoff": ("Mit einem Menschen sprechen", "/human_handoff"),
-    "shipping_info": ("Versand und Lieferung", "Was kostet der Versand?"),
-    "payment_info": ("Zahlungsarten", "Welche Zahlungsarten gibt es?"),
-    "return_policy": ("Rückgaberecht", "Wie lange kann ich etwas zurückschicken?"),
 }
 MAX_SUGGESTIONS = 3
 MIN_CONFIDENCE = 0.05
@@ -59,7 +44,7 @@ def consecutive_misses(tracker: Tracker) -> int:
 def suggestions(tracker: Tracker, lang: str = DEFAULT) -> list[dict[str, str]]:
     """Buttons for the most likely intents of the latest message."""
     ranking = tracker.latest_message.get("intent_ranking") or []
-    offered = SUGGESTIONS_DE if lang == "de" else SUGGESTIONS
+    offered = suggestion_buttons(SUGGESTIONS, lang)
     buttons = []
     for entry in ranking:
         name = entry.get("name")

@@ -9,15 +9,13 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from babel.dates import format_date
 from sqlalchemy.orm import Session
 
 from actions.slots import STOP, checked, conversation_language, end_form, first_text, request_source, user_intent
 from actions.unit_of_work import ServiceUnavailable, in_transaction
-from bot import german
 from bot.errors import EmptyMessage, HandoffLimitReached, InvalidEmail
 from bot.handoff import is_staffed, leave_message, next_staffed_opening, request_handoff
-from bot.language import DEFAULT, LOCALES
+from bot.language import DEFAULT, grammar, say, weekday_and_time
 from bot.models import HandoffReason
 from bot.orders import normalise_email
 from bot.settings import get_settings
@@ -35,21 +33,14 @@ def _reason(tracker: Tracker) -> HandoffReason:
 
 
 def _opening_text(now: datetime, lang: str = DEFAULT) -> str:
-    settings = get_settings()
     opening = next_staffed_opening(now)
-    if lang == "de":
-        if opening is None:
-            return "in Kürze"
-        weekday = format_date(opening, "EEEE", locale=LOCALES[lang])
-        return f"am {weekday} ab {opening:%H:%M} Uhr (Zeitzone {settings.support_timezone})"
     if opening is None:
-        return "soon"
-    return f"{opening:%A} {opening:%H:%M} ({settings.support_timezone} time)"
+        return say("soon", lang)
+    return weekday_and_time(opening, get_settings().support_timezone, lang)
 
 
 def _hours_text(lang: str = DEFAULT) -> str:
-    hours = get_settings().support_hours
-    return german.support_hours(hours) if lang == "de" else hours
+    return grammar(lang).support_hours(get_settings().support_hours)
 
 
 class ActionHandoff(Action):

@@ -7,35 +7,32 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel.dates import format_date
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 from bot.catalog.query import ProductQuery
 from bot.catalog.search import ProductHit
-from bot.language import DEFAULT, LOCALES, color_name, filter_name, say
+from bot.language import DEFAULT, LOCALES, color_name, filter_name, grammar, say
 
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+
+def _locale(lang: str) -> str:
+    return LOCALES.get(lang, LOCALES[DEFAULT])
 
 
 def money(amount: Decimal, currency: str = "USD", lang: str = DEFAULT) -> str:
     """``$79.99`` style amount (``79,99 $`` in German)."""
-    if lang != DEFAULT:
-        return format_currency(amount, currency, locale=LOCALES[lang])
-    return f"{_SYMBOLS.get(currency, currency + ' ')}{amount:,.2f}"
+    return format_currency(amount, currency, locale=_locale(lang))
 
 
 def decimal(value: float | Decimal, lang: str = DEFAULT, places: int = 1) -> str:
     """``4.5`` (``4,5`` in German)."""
-    text = f"{value:.{places}f}"
-    return text.replace(".", ",") if lang == "de" else text
+    return format_decimal(value, format="0." + "0" * places if places else "0", locale=_locale(lang))
 
 
 def day(value: date | datetime | None, lang: str = DEFAULT) -> str:
     """``Mon 23 Nov 2026`` style date (``Mo., 23. Nov. 2026``), or "unknown"."""
     if value is None:
         return say("unknown", lang)
-    if lang != DEFAULT:
-        return format_date(value, "EEE, d. MMM y", locale=LOCALES[lang])
-    return f"{value:%a} {value.day} {value:%b %Y}"
+    return format_date(value, grammar(lang).date_pattern, locale=_locale(lang))
 
 
 def stock_text(hit: ProductHit, lang: str = DEFAULT) -> str:
@@ -59,8 +56,9 @@ def query_summary(
     "Running Shoes von Nike in Rot, Größe 42, unter 80,00 $")."""
     colors = "/".join(color_name(c, lang) for c in query.colors)
     brands = "/".join(brand_names.get(b, b) for b in query.brands)
+    rules = grammar(lang)
     words: list[str] = []
-    if lang == DEFAULT:
+    if rules.attributes_first:
         words += [w for w in (colors, brands) if w]
     if query.keywords:
         # Shown with a category too ("waterproof jackets"), so a note that they were
@@ -68,11 +66,11 @@ def query_summary(
         words.append(" ".join(query.keywords))
     if query.categories:
         names = [category_names.get(c, c) for c in query.categories]
-        # The catalog's category names are English; German keeps their capitals.
-        words.append(f" {say('or', lang)} ".join(names if lang != DEFAULT else (n.lower() for n in names)))
+        # The catalog's category names are capitalised; English writes them in lower case in a sentence.
+        words.append(f" {say('or', lang)} ".join(n.lower() if rules.lowercase_categories else n for n in names))
     elif not query.keywords:
         words.append(say("products", lang))
-    if lang != DEFAULT:
+    if not rules.attributes_first:
         words += [f"{say('by', lang)} {brands}"] if brands else []
         words += [f"in {colors}"] if colors else []
     text = " ".join(words)

@@ -60,6 +60,24 @@ PHRASES = {
     "{item} from order #{number} ({reason})": "{item} aus Bestellung #{number} ({reason})",
     "it": "den Artikel",
     " in {category}": " in der Kategorie {category}",
+    "soon": "in Kürze",
+    "{weekday} {time} ({zone} time)": "am {weekday} ab {time} Uhr (Zeitzone {zone})",
+}
+
+# "Did you mean" buttons: a policy button's question must be German too, or pressing it
+# would switch the conversation to English.
+SUGGESTIONS: dict[str, tuple[str, str]] = {
+    "product_search": ("Produkt suchen", "/product_search"),
+    "product_info": ("Details zu einem Produkt", "/product_info"),
+    "product_availability": ("Verfügbarkeit prüfen", "/product_availability"),
+    "order_status": ("Wo ist meine Bestellung?", "/order_status"),
+    "order_cancel": ("Bestellung stornieren", "/order_cancel"),
+    "return_request": ("Artikel zurückschicken", "/return_request"),
+    "recommend": ("Empfehlungen", "/recommend"),
+    "human_handoff": ("Mit einem Menschen sprechen", "/human_handoff"),
+    "shipping_info": ("Versand und Lieferung", "Was kostet der Versand?"),
+    "payment_info": ("Zahlungsarten", "Welche Zahlungsarten gibt es?"),
+    "return_policy": ("Rückgaberecht", "Wie lange kann ich etwas zurückschicken?"),
 }
 
 _DAYS = {"mon": "Mo.", "tue": "Di.", "wed": "Mi.", "thu": "Do.", "fri": "Fr.", "sat": "Sa.", "sun": "So."}

@@ -8,7 +8,12 @@ fallback for any phrase a language lacks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+
+from babel.dates import format_date
 
 from bot import german
 
@@ -22,6 +27,25 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
     },
 }
 REASON_BUTTONS = {"de": german.REASON_BUTTONS}
+SUGGESTIONS = {"de": german.SUGGESTIONS}
+
+
+@dataclass(frozen=True, slots=True)
+class Grammar:
+    """How a language orders and writes what code puts together."""
+
+    attributes_first: bool  # "red Nike running shoes" vs "Running Shoes von Nike in Rot"
+    lowercase_categories: bool  # the catalog's category names inside a sentence
+    date_pattern: str  # Babel's (CLDR) pattern of a short date
+    support_hours: Callable[[str], str]  # "Mon-Fri 09:00-18:00" as the language writes it
+
+
+GRAMMAR = {
+    "en": Grammar(attributes_first=True, lowercase_categories=True, date_pattern="EEE d MMM y",
+                  support_hours=lambda spec: spec),
+    "de": Grammar(attributes_first=False, lowercase_categories=False, date_pattern="EEE, d. MMM y",
+                  support_hours=german.support_hours),
+}
 
 
 def language_of(value: Any) -> str:
@@ -63,3 +87,18 @@ def reason_name(code: str, english: str, lang: str = DEFAULT) -> str:
 def reason_buttons(english: tuple[str, ...], lang: str = DEFAULT) -> tuple[str, ...]:
     """The return-reason buttons in ``lang``."""
     return REASON_BUTTONS.get(lang, english)
+
+
+def suggestion_buttons(english: dict[str, tuple[str, str]], lang: str = DEFAULT) -> dict[str, tuple[str, str]]:
+    """The "did you mean" buttons (intent -> title, payload) in ``lang``; English where it has none."""
+    return {**english, **SUGGESTIONS.get(lang, {})}
+
+
+def grammar(lang: str = DEFAULT) -> Grammar:
+    return GRAMMAR.get(lang, GRAMMAR[DEFAULT])
+
+
+def weekday_and_time(moment: datetime, zone: str, lang: str = DEFAULT) -> str:
+    """When support next opens: "Monday 09:00 (Europe/Berlin time)", "am Montag ab 09:00 Uhr (...)"."""
+    weekday = format_date(moment, "EEEE", locale=LOCALES.get(lang, LOCALES[DEFAULT]))
+    return say("{weekday} {time} ({zone} time)", lang, weekday=weekday, time=f"{moment:%H:%M}", zone=zone)
