@@ -13,6 +13,7 @@ from bot.conversation_refs import remember_refs
 from bot.review.errors import InvalidReviewInput
 from bot.review.linked import has_ratings, ratings_of
 from bot.review.reviews import review_badges, reviewed_ids, tagged_ids
+from bot.summaries.status import FeedStatus, feed_status
 from bot.transcripts.conversations import ConversationFilters, ConversationSummary, list_conversations
 from bot.transcripts.masking import has_personal_data, mask_text
 
@@ -50,6 +51,7 @@ class ConversationList:
     page: int
     pages: int
     ratings_available: bool  # False until the ratings table exists
+    feed: FeedStatus  # whether the summary tables are being kept up to date
 
 
 def _instant(day: date, zone: ZoneInfo) -> datetime:
@@ -103,4 +105,4 @@ def conversation_list(
         for s in found.items
     )
     return ConversationList(rows=rows, total=found.total, page=found.page, pages=found.pages,
-                            ratings_available=has_ratings(session))
+                            ratings_available=has_ratings(session), feed=feed_status(conn))

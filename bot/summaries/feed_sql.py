@@ -24,6 +24,7 @@ import time
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, Text, func, inspect, select
 
 from bot.summaries.apply import apply_events
+from bot.summaries.status import REPORT_EVERY, report_alive
 from bot.summaries.tables import ensure_tables, feeds, has_tables
 
 logger = logging.getLogger(__name__)
@@ -115,8 +116,13 @@ def follow(summary: Engine, broker: Engine, *, interval: float = 0.5, stop: thre
     stop = stop or threading.Event()
     with summary.begin() as conn:
         ensure_tables(conn)
+    reported = 0.0
     while not stop.is_set():
         try:
+            if time.monotonic() - reported >= REPORT_EVERY:
+                with summary.begin() as conn:
+                    report_alive(conn, FEED)
+                reported = time.monotonic()
             if catch_up(summary, broker):
                 continue
         except Exception:  # noqa: BLE001 - a database that is briefly away: log, wait, retry

@@ -16,7 +16,8 @@ nothing in them is lost by a rebuild, and Rasa, not Alembic, owns that database.
   answer the case-insensitive substring search the console offers).
 - ``conversation_erasures``: conversations erased by staff; events of theirs from
   before the erasure that arrive late (a broker backlog) are dropped.
-- ``summary_feed``: how far each feed has read (the SQL broker's last row id).
+- ``summary_feed``: how far each feed has read (the SQL broker's last row id), and
+  when it last reported, which the console shows when it falls silent.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ feeds = Table(
     Column("name", String(64), primary_key=True),
     Column("position", Integer, nullable=False),
     Column("marker", String(64)),  # a digest of the row at ``position``, which the feed never prunes
+    Column("alive_at", Float),  # when the feed last reported (every few seconds while it runs)
 )
 
 schema = Table(

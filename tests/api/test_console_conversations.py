@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 
 import pytest
@@ -22,6 +23,7 @@ from bot.models import (
 from bot.settings import get_settings
 from bot.transcripts.store import get_tracker_engine, metadata
 from tests.api.console_helpers import logged_in as _logged_in
+from bot.summaries.tables import feeds
 from tests.bot.tracker_events import TrackerWriter
 
 
@@ -192,3 +194,16 @@ def test_a_huge_event_id_in_relabel_is_a_4xx(client, staff, tracker):
     for bad in (str(2**63), "-1"):
         answer = client.post(f"{base}/messages/{bad}/relabel", data={"csrf_token": csrf, "intent": "inform"})
         assert answer.status_code == 422
+
+
+def test_the_list_says_when_its_feed_has_fallen_silent(console, staff, tracker):
+    agent = console()
+    _logged_in(agent, staff("agent"))
+    assert "This list may be behind" not in agent.get("/console/conversations").text  # a feed reported just now
+    with get_tracker_engine().begin() as conn:
+        conn.execute(feeds.update().values(alive_at=time.time() - 3600))
+    stale = agent.get("/console/conversations").text
+    assert "This list may be behind" in stale and "last reported at" in stale and "bot.summaries follow" in stale
+    with get_tracker_engine().begin() as conn:
+        conn.execute(feeds.delete())
+    assert "has not run yet" in agent.get("/console/conversations").text

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from bot.db import make_engine
 from bot.summaries.apply import apply_events
 from bot.summaries.backfill import row_event
+from bot.summaries.status import report_alive
 from bot.summaries.tables import ensure_tables
 from bot.transcripts.store import events, metadata
 from tests.postgres import fresh_postgres_database
@@ -119,3 +120,4 @@ def publish(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """
     ensure_tables(conn)
     apply_events(conn, ((row["sender_id"], row_event(row)) for row in rows))
+    report_alive(conn, "tests")
