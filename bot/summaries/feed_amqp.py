@@ -21,6 +21,7 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pika
@@ -96,7 +97,7 @@ def apply_batch(tracker: Engine, bodies: list[bytes]) -> int:
 
 
 def _consume(tracker: Engine, channel, queue: str, *, batch: int, wait: float, stop: threading.Event,
-             healthy) -> None:
+             healthy: Callable[[], None]) -> None:
     """Apply the queue's messages, a batch at a time, until ``stop`` is set or RabbitMQ cancels the consumer."""
     bodies: list[bytes] = []
     last_tag, deadline = 0, 0.0
