@@ -11,7 +11,9 @@ and acknowledges it only after the commit. A feed that fails, or loses its
 connection, before acknowledging gets the batch again once it has reconnected:
 applying is idempotent, so an event applied twice counts once, and none is lost.
 A message that is not a JSON object with a sender id can never be applied: it is
-logged and acknowledged with its batch, so it cannot hold up the queue.
+logged and acknowledged with its batch, so it cannot hold up the queue. While it is
+connected and keeping up, the feed reports every few seconds, as ``feed_sql`` does,
+so the console can tell when it has fallen silent.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import pika.exceptions
 from sqlalchemy import Engine
 
 from bot.summaries.apply import apply_events
+from bot.summaries.status import REPORT_EVERY, report_alive
 from bot.summaries.tables import ensure_tables
 
 logger = logging.getLogger(__name__)
@@ -40,6 +43,11 @@ QUEUE = "rasa_core_events"  # rasa.core.brokers.pika.DEFAULT_QUEUE_NAME
 BATCH = 200
 WAIT = 0.2
 BACKOFF = (0.5, 30.0)  # seconds before the first reconnection, and at most (doubling in between)
+
+
+def feed_name(queue: str) -> str:
+    """The feed's row in ``summary_feed`` (where it reports)."""
+    return f"amqp {queue}"[:64]
 
 
 def _parameters(amqp_url: str, name: str) -> pika.URLParameters:
@@ -134,11 +142,19 @@ def follow(tracker: Engine, amqp_url: str, *, queue: str = QUEUE, exchange: str 
     with tracker.begin() as conn:
         ensure_tables(conn)
     parameters = _parameters(amqp_url, f"bot.summaries feed_amqp {queue}")
-    delay = backoff[0]
+    delay, reported = backoff[0], -math.inf
+
+    def report() -> None:  # at most every REPORT_EVERY seconds
+        nonlocal reported
+        if time.monotonic() - reported >= REPORT_EVERY:
+            with tracker.begin() as conn:
+                report_alive(conn, feed_name(queue))
+            reported = time.monotonic()
 
     def healthy() -> None:  # connected and applying (or idle): the next failure waits the shortest time
         nonlocal delay
         delay = backoff[0]
+        report()
 
     while not stop.is_set():
         connection = None
@@ -148,6 +164,7 @@ def follow(tracker: Engine, amqp_url: str, *, queue: str = QUEUE, exchange: str 
             declare(channel, queue, exchange)
             channel.basic_qos(prefetch_count=batch)
             logger.info("following RabbitMQ queue %r at %s", queue, _where(parameters))
+            report()
             _consume(tracker, channel, queue, batch=batch, wait=wait, stop=stop, healthy=healthy)
             if stop.is_set():
                 break

@@ -31,7 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+
+from bot.summaries.status import feed_status
+from bot.summaries.tables import feeds
 
 from tests.bot.test_summaries import _conversations, _same
 from tests.bot.tracker_events import tracker_database
@@ -281,6 +284,10 @@ def test_a_feed_that_was_down_catches_up(tracker, names):
     assert _waiting(names) == half
     with _feed(tracker, names):
         _eventually(_applied(tracker, rows[:half]))
+        with tracker.connect() as conn:  # it reports, so the console does not call it silent
+            assert not feed_status(conn).silent
+            assert conn.execute(select(feeds.c.alive_at).where(
+                feeds.c.name == feed_amqp.feed_name(names.queue))).scalar() is not None
     _publish(names, _bodies(rows[half:]))  # the feed is down while Rasa goes on publishing
     assert _waiting(names) == len(rows) - half
     with _feed(tracker, names):
