@@ -20,6 +20,7 @@ from bot.db import make_engine
 from bot.settings import get_settings
 from bot.summaries import backfill as backfilling
 from bot.summaries import feed_sql
+from bot.summaries.status import feed_status
 from bot.summaries.tables import ensure_tables, summaries
 
 
@@ -65,8 +66,16 @@ def main(argv: list[str] | None = None) -> int:
         with tracker.begin() as conn:
             ensure_tables(conn)
             count = conn.execute(select(func.count()).select_from(summaries)).scalar() or 0
-        backlog = feed_sql.lag(tracker, make_engine(settings.broker_database_url))
-        print(f"{count:,} conversations summarised; {backlog:,} broker events waiting")
+        if settings.amqp_url:
+            from bot.summaries import feed_amqp
+            backlog = feed_amqp.lag(settings.amqp_url, settings.amqp_queue)
+        else:
+            backlog = feed_sql.lag(tracker, make_engine(settings.broker_database_url))
+        with tracker.connect() as conn:
+            status = feed_status(conn)
+        alive = f"feed last reported {status.alive_at:%Y-%m-%d %H:%M:%S} UTC" if status.alive_at else "no feed has run"
+        print(f"{count:,} conversations summarised; {backlog:,} broker events waiting; {alive}"
+              + (" (silent)" if status.silent else ""))
     return 0
 
 
