@@ -29,6 +29,7 @@ from typing import Any
 import pika
 import pika.exceptions
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from bot.summaries.apply import apply_events
 from bot.summaries.status import REPORT_EVERY, report_alive
@@ -104,6 +105,24 @@ def apply_batch(tracker: Engine, bodies: list[bytes]) -> int:
         return apply_events(conn, items)
 
 
+def apply_one_by_one(tracker: Engine, bodies: list[bytes]) -> int:
+    """Apply the messages one at a time, dropping (with a log line) any the database refuses.
+
+    Only for a batch the database refused for its data, not for being away: without
+    it, one such message would come back forever and hold up the queue behind it.
+    """
+    kept = 0
+    for body in bodies:
+        try:
+            kept += apply_batch(tracker, [body])
+        except DBAPIError as error:
+            if isinstance(error, (OperationalError, InterfaceError)) or error.connection_invalidated:
+                raise
+            logger.error("dropping a broker message the summary tables refuse (%s): %r",
+                         type(error.orig).__name__, body[:200])
+    return kept
+
+
 def _consume(tracker: Engine, channel, queue: str, *, batch: int, wait: float, stop: threading.Event,
              healthy: Callable[[], None]) -> None:
     """Apply the queue's messages, a batch at a time, until ``stop`` is set or RabbitMQ cancels the consumer."""
@@ -111,7 +130,12 @@ def _consume(tracker: Engine, channel, queue: str, *, batch: int, wait: float, s
     last_tag, deadline = 0, 0.0
 
     def flush() -> None:
-        apply_batch(tracker, bodies)
+        try:
+            apply_batch(tracker, bodies)
+        except DBAPIError as error:
+            if isinstance(error, (OperationalError, InterfaceError)) or error.connection_invalidated:
+                raise  # the database is away: reconnect, and RabbitMQ redelivers the batch
+            apply_one_by_one(tracker, bodies)  # the data: find the message, keep the others
         channel.basic_ack(delivery_tag=last_tag, multiple=True)  # only now: a failure above means redelivery
         bodies.clear()
         healthy()

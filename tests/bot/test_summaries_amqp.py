@@ -432,3 +432,28 @@ def test_a_bad_message_is_acknowledged_and_skipped(tracker, names, caplog):
     assert caplog.text.count("not a Rasa event") == len(bad)
     _same(tracker, rows)
     assert _waiting(names) == 0
+
+
+def test_an_event_the_database_refuses_is_dropped_alone_and_does_not_block_the_queue(tracker, names, monkeypatch,
+                                                                                     caplog):
+    from sqlalchemy.exc import DataError
+
+    caplog.set_level(logging.ERROR, logger=feed_amqp.__name__)
+    rows = _conversations(10, seed=17)
+    poison = json.dumps({"sender_id": "poison", "event": "user", "text": "x", "timestamp": 1.0}).encode()
+    real_apply_events = feed_amqp.apply_events
+
+    def refusing(conn, items):
+        items = list(items)
+        if any(sender == "poison" for sender, _ in items):  # as a database refuses a value it cannot store
+            raise DataError("INSERT ...", {}, ValueError("value out of range"))
+        return real_apply_events(conn, items)
+
+    monkeypatch.setattr(feed_amqp, "apply_events", refusing)
+    good = _bodies(rows)
+    _publish(names, good[:7] + [poison] + good[7:])
+    with _feed(tracker, names, batch=20):
+        _eventually(_applied(tracker, rows))
+        _eventually(lambda: _waiting(names) == 0)
+    assert caplog.text.count("dropping a broker message the summary tables refuse") == 1
+    _same(tracker, rows)
