@@ -73,9 +73,12 @@ def _text_match(conn: Connection, text: str) -> ColumnElement:
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     if conn.dialect.name == "postgresql":
         return func.lower(messages.c.text).like(pattern.lower(), escape="\\")
-    if len(text) >= 3:  # FTS5's trigram tokenizer answers LIKE from its index (case-insensitive)
-        fts = table("conversation_messages_fts", column("rowid"), column("text"))
-        return messages.c.id.in_(select(fts.c.rowid).where(fts.c.text.like(pattern, escape="\\")))
+    if len(text) >= 3:
+        # A phrase query of FTS5's trigram tokenizer is a case-insensitive substring match, answered
+        # from the index (LIKE ... ESCAPE would scan the whole table, and text may hold % or _).
+        fts = table("conversation_messages_fts", column("rowid"), column("conversation_messages_fts"))
+        phrase = '"' + text.replace('"', '""') + '"'
+        return messages.c.id.in_(select(fts.c.rowid).where(fts.c.conversation_messages_fts.op("MATCH")(phrase)))
     return func.lower(messages.c.text).like(pattern.lower(), escape="\\")
 
 

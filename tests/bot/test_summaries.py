@@ -272,3 +272,16 @@ def test_nothing_is_listed_before_the_tables_exist(tmp_path):
     MetaData().create_all(engine)
     with engine.connect() as conn:
         assert list_conversations(conn).total == 0
+
+
+@pytest.mark.parametrize("needle", ['50% off_now', 'say "hi"', "back\\slash", "Refund PLEASE", "it was"])
+def test_search_finds_text_with_quotes_wildcards_and_any_case_exactly(tracker, needle):
+    w = TrackerWriter(None, start=T0)
+    w.user("has-it", f"well, {needle.lower()}!", "greet", 0.9)
+    w.user("near-miss", (needle[:2] + needle[3:]).lower(), "greet", 0.9)  # one character short
+    w.user("plain", "nothing to see", "greet", 0.9)
+    with tracker.begin() as conn:
+        apply_events(conn, ((r["sender_id"], row_event(r)) for r in w.rows))
+    with tracker.connect() as conn:
+        found = {c.sender_id for c in list_conversations(conn, filters=ConversationFilters(text=needle)).items}
+    assert found == {"has-it"}
