@@ -10,6 +10,7 @@ from typing import TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from actions.metrics import count_db_error
 from bot.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ def _run(work: Callable[[Session], T]) -> T:
         with session_scope() as session:
             return work(session)
     except SQLAlchemyError as exc:
+        count_db_error()
         logger.exception("shop database unavailable")
         raise ServiceUnavailable from exc
 

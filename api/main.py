@@ -17,9 +17,10 @@ from api.errors import install_error_handlers
 from api.header_limit import HeaderSizeLimit
 from api.hub import Hub
 from api.locks import KeyedLocks
+from api.metrics import instrument
 from api.rasa_client import RasaClient
 from api.rate_limit import RateLimits
-from api.routes import chat, health, ratings, sessions, shop, widget
+from api.routes import chat, health, metrics, ratings, sessions, shop, widget
 from api.waiting import WaitingSlots
 from bot.settings import get_settings
 
@@ -53,6 +54,7 @@ def create_app() -> FastAPI:
     app.state.session_locks = KeyedLocks()
     app.state.limits = RateLimits(settings)
     app.state.waiting = WaitingSlots(settings.max_waiting_per_source)
+    app.state.readiness = health.ReadinessCache()
     app.add_middleware(BodySizeLimit)
     # The widget runs on the shop's own pages, another origin than the gateway's.
     origins = [o.strip() for o in settings.widget_origins.split(",") if o.strip()]
@@ -68,7 +70,10 @@ def create_app() -> FastAPI:
     app.include_router(sessions.router)
     app.include_router(ratings.router)
     app.include_router(widget.router)
+    app.include_router(metrics.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Counts and times requests by route template (/metrics); a 431 from the header limit is not counted.
+    instrument(app)
     # Added last, so outermost: oversized headers are refused before anything parses them.
     app.add_middleware(HeaderSizeLimit)
     return app

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 from urllib.parse import quote
 
 import httpx
+
+from api.metrics import observe_rasa
 
 logger = logging.getLogger(__name__)
 
@@ -48,17 +51,27 @@ class RasaClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
+    async def _post(self, call: str, url: str, *, failure: str, **kwargs: Any) -> httpx.Response:
+        """POST to Rasa, timed for /metrics under ``call``; ``RasaUnavailable`` (logged as ``failure``) if it fails."""
+        started = time.perf_counter()
+        try:
+            response = await self._http.post(url, **kwargs)
+            response.raise_for_status()
+        except (httpx.TransportError, httpx.HTTPStatusError) as exc:
+            outcome = "timeout" if isinstance(exc, httpx.TimeoutException) else "error"
+            observe_rasa(call, outcome, time.perf_counter() - started)
+            logger.warning("%s: %s", failure, _failure(exc))
+            raise RasaUnavailable from exc
+        observe_rasa(call, "ok", time.perf_counter() - started)
+        return response
+
     async def send(
         self, *, sender_id: str, text: str, metadata: dict[str, Any] | None = None, channel: str = "rest"
     ) -> list[dict[str, Any]]:
         """Send one visitor message through ``channel``; return the bot's messages as Rasa gives them."""
         payload = {"sender": sender_id, "message": text, "metadata": metadata or {}}
-        try:
-            response = await self._http.post(f"{self._rasa_url}/webhooks/{channel}/webhook", json=payload)
-            response.raise_for_status()
-        except (httpx.TransportError, httpx.HTTPStatusError) as exc:
-            logger.warning("Rasa unavailable: %s", _failure(exc))
-            raise RasaUnavailable from exc
+        response = await self._post("message", f"{self._rasa_url}/webhooks/{channel}/webhook",
+                                    failure="Rasa unavailable", json=payload)
         body = response.json()
         return body if isinstance(body, list) else []
 
@@ -67,22 +80,13 @@ class RasaClient:
         url = f"{self._rasa_url}/conversations/{quote(sender_id, safe='')}/tracker/events"
         # include_events=NONE: the answer would otherwise carry the whole tracker.
         params = {"token": self._token, "include_events": "NONE"}
-        try:
-            response = await self._http.post(url, params=params, json=events)
-            response.raise_for_status()
-        except (httpx.TransportError, httpx.HTTPStatusError) as exc:
-            logger.warning("Rasa refused or missed appended events: %s", _failure(exc))
-            raise RasaUnavailable from exc
+        await self._post("append_events", url, failure="Rasa refused or missed appended events",
+                         params=params, json=events)
 
     async def parse(self, text: str) -> dict[str, Any]:
         """What Rasa's NLU makes of ``text`` (intent, ranking, entities), without a conversation."""
-        try:
-            response = await self._http.post(f"{self._rasa_url}/model/parse", params={"token": self._token},
-                                             json={"text": text})
-            response.raise_for_status()
-        except (httpx.TransportError, httpx.HTTPStatusError) as exc:
-            logger.warning("Rasa could not parse a message: %s", _failure(exc))
-            raise RasaUnavailable from exc
+        response = await self._post("parse", f"{self._rasa_url}/model/parse", failure="Rasa could not parse a message",
+                                    params={"token": self._token}, json={"text": text})
         body = response.json()
         return body if isinstance(body, dict) else {"text": text}
 
@@ -100,16 +104,16 @@ class RasaClient:
                  "metadata": metadata or {}}
         await self.append_events(sender_id=sender_id, events=[event])
 
-    async def _probe(self, url: str, *, params: dict[str, str] | None = None) -> tuple[bool, str]:
+    async def _probe(self, url: str, *, params: dict[str, str] | None = None, timeout: float = 2.0) -> tuple[bool, str]:
         try:
-            response = await self._http.get(url, params=params, timeout=2.0)
+            response = await self._http.get(url, params=params, timeout=timeout)
         except httpx.TransportError as exc:
             return False, type(exc).__name__
         return response.status_code == 200, f"HTTP {response.status_code}"
 
-    async def rasa_health(self) -> tuple[bool, str]:
+    async def rasa_health(self, *, timeout: float = 2.0) -> tuple[bool, str]:
         """Is the Rasa server up with a model loaded?"""
-        ok, detail = await self._probe(f"{self._rasa_url}/status", params={"token": self._token})
+        ok, detail = await self._probe(f"{self._rasa_url}/status", params={"token": self._token}, timeout=timeout)
         if not ok:
             return ok, detail
         return True, "model loaded"

@@ -9,6 +9,7 @@ from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from api.metrics import count_refusal
 from bot.settings import Settings
 
 
@@ -37,5 +38,6 @@ class RateLimits:
         """Count one request for ``key`` under limit ``name``; raise ``RateLimited`` if over."""
         for item in self._limits[name]:
             if not self._limiter.hit(item, name, key):
+                count_refusal(name)
                 reset_at, _remaining = self._limiter.get_window_stats(item, name, key)
                 raise RateLimited(max(1, math.ceil(reset_at - time.time())))

@@ -6,6 +6,8 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from api.metrics import count_refusal
+
 
 class TooManyWaiting(Exception):
     """The source already holds its share of waiting connections."""
@@ -21,6 +23,7 @@ class WaitingSlots:
     @contextmanager
     def hold(self, source: str) -> Iterator[None]:
         if self._held[source] >= self.per_source:
+            count_refusal("waiting")
             raise TooManyWaiting(source)
         self._held[source] += 1
         try:

@@ -118,6 +118,10 @@ class Settings(BaseSettings):
     # (behind a proxy, run uvicorn with --proxy-headers so the IP is the visitor's).
     rate_limit_logins: str = "5/15minutes"
     rate_limit_login_ips: str = "30/15minutes"
+    # Prometheus /metrics of the gateway and the action server. Empty: served only to
+    # clients on loopback that came through no proxy; set, only to requests carrying
+    # ``Authorization: Bearer <token>`` (from anywhere, loopback included).
+    metrics_token: str = ""
 
     @property
     def tracker_database_url(self) -> str:

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from api.callers import limit, request_source
 from api.deps import HubDep, LimitsDep, RasaDep, SettingsDep
 from api.errors import error_responses
+from api.metrics import LONG_POLLS_WAITING, OPEN_WEBSOCKETS
 from api.rate_limit import RateLimited
 from api.relay import EmptyText, deliver, prepare, silence_notice
 from api.waiting import TooManyWaiting
@@ -98,7 +99,7 @@ async def list_messages(
     source = request_source(request)
     limit(limits, "long_polls", source)
     try:
-        with request.app.state.waiting.hold(source):
+        with request.app.state.waiting.hold(source), LONG_POLLS_WAITING.track_inprogress():
             return await _wait_for_messages(session_id, hub, after, wait)
     except TooManyWaiting as exc:
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many open connections, please slow down",
@@ -192,7 +193,7 @@ async def follow(websocket: WebSocket, session_id: str, after: int = 0) -> None:
         await websocket.close(code=WS_RATE_LIMITED, reason="too many connections")
         return
     try:
-        with websocket.app.state.waiting.hold(source):
+        with websocket.app.state.waiting.hold(source), OPEN_WEBSOCKETS.track_inprogress():
             await _push(websocket, session_id, min(max(after, 0), MAX_SEQ))
     except TooManyWaiting:
         await websocket.close(code=WS_TOO_MANY, reason="too many open connections")
