@@ -16,28 +16,24 @@ as for the gateway, or each scrape sees one worker's counts.
 
 from __future__ import annotations
 
-import hmac
-import ipaddress
 import json
-import os
 import time
 import zlib
 from typing import Any
 
 import pluggy
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
+from prometheus_client import CONTENT_TYPE_LATEST
 from rasa_sdk.plugin import plugin_manager
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.metrics import action_of, record_run
+from bot import metrics_access
 from bot.settings import get_settings
 
 PLUGIN_NAME = "shop_metrics"
 WEBHOOK = "/webhook"
-FORWARDING_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
-BEARER = "bearer "
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
 
@@ -67,32 +63,14 @@ async def _finished(request: Request, answer: HTTPResponse) -> None:
 
 
 def may_scrape(request: Request, token: str) -> bool:
-    """The bearer token when one is set, else a loopback client that came through no proxy."""
-    if token:
-        header = request.headers.get("authorization", "")
-        sent = header[len(BEARER):].strip() if header.lower().startswith(BEARER) else ""
-        return hmac.compare_digest(sent.encode(), token.encode())
-    if any(name in request.headers for name in FORWARDING_HEADERS):
-        return False
-    try:
-        return ipaddress.ip_address(request.ip).is_loopback
-    except ValueError:
-        return False
-
-
-def render() -> bytes:
-    """This process's metrics, or all workers' in multiprocess mode."""
-    registry = REGISTRY
-    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
-    return generate_latest(registry)
+    """May this request read the metrics (bot/metrics_access.py says who may)?"""
+    return metrics_access.may_scrape(request.headers, request.ip, token)
 
 
 async def metrics(request: Request) -> HTTPResponse:
     if not may_scrape(request, get_settings().metrics_token):
         return response.json({"error": "metrics are for operators only"}, status=403)
-    return response.raw(render(), content_type=CONTENT_TYPE_LATEST)
+    return response.raw(metrics_access.process_metrics(), content_type=CONTENT_TYPE_LATEST)
 
 
 def attach(app: Sanic) -> None:

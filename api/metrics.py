@@ -15,10 +15,9 @@ Without it, each worker (and each replica) is a target of its own.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 
-from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from prometheus_fastapi_instrumentator import Instrumentator
@@ -28,6 +27,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from bot.db import session_scope
+from bot.metrics_access import process_metrics
 from bot.handoff_sessions.queue import open_counts
 
 logger = logging.getLogger(__name__)
@@ -135,16 +135,8 @@ class HandoffQueue(Collector):
         yield family
 
 
-def _process_registry() -> CollectorRegistry:
-    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
-        merged = CollectorRegistry()
-        multiprocess.MultiProcessCollector(merged)
-        return merged
-    return REGISTRY
-
-
 def render() -> bytes:
     """The exposition text: this process's (or all workers') metrics, then the shop-wide gauges."""
     shop_wide = CollectorRegistry()
     shop_wide.register(HandoffQueue())
-    return generate_latest(_process_registry()) + generate_latest(shop_wide)
+    return process_metrics() + generate_latest(shop_wide)

@@ -10,9 +10,6 @@ pass no rate limit, so they never spend a visitor's budget.
 
 from __future__ import annotations
 
-import hmac
-import ipaddress
-
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -21,28 +18,13 @@ from starlette.concurrency import run_in_threadpool
 from api.callers import client_address
 from api.deps import SettingsDep
 from api.metrics import render
+from bot import metrics_access
 
 router = APIRouter(include_in_schema=False)
 
-FORWARDING_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
-BEARER = "bearer "
-
-
-def _is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def may_scrape(request: Request, token: str) -> bool:
-    """May this request read the metrics (see the module's docstring)?"""
-    if token:
-        header = request.headers.get("authorization", "")
-        sent = header[len(BEARER):].strip() if header.lower().startswith(BEARER) else ""
-        return hmac.compare_digest(sent.encode(), token.encode())
-    proxied = any(name in request.headers for name in FORWARDING_HEADERS)
-    return not proxied and _is_loopback(client_address(request))
+    """May this request read the metrics (bot/metrics_access.py says who may)?"""
+    return metrics_access.may_scrape(request.headers, client_address(request), token)
 
 
 @router.get("/metrics")
