@@ -11,12 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, case, cast, exists, func, select, union
+from sqlalchemy import ColumnElement, Integer, Select, and_, cast, exists, func, select, union, union_all
 from sqlalchemy.engine import Connection
 
 from bot.analytics.period import Period
 from bot.summaries.extract import FALLBACK_INTENT
-from bot.summaries.tables import has_tables, marks, turns
+from bot.summaries.tables import has_tables, marks, summaries, turns
 MIN_CONFIDENCE_MESSAGES = 5
 TOP_INTENTS = 10
 LOW_CONFIDENCE_INTENTS = 10
@@ -57,9 +57,21 @@ def _in_period(period: Period, ts: ColumnElement) -> ColumnElement[bool]:
     return and_(ts >= period.start_ts, ts < period.end_ts)
 
 
-def _conversations(period: Period) -> Select:
-    return (select(turns.c.sender_id, func.min(turns.c.ts).label("started"))
-            .where(_in_period(period, turns.c.ts)).group_by(turns.c.sender_id))
+def _first_messages(period: Period) -> Select:
+    """(sender_id, started): each conversation with a visitor message in the period, and its first one there.
+
+    A conversation whose first message ever is in the period is read off its summary
+    row; only those that began before the period and went on into it (few) are looked
+    up in their turns.
+    """
+    s = summaries.c
+    began_inside = select(s.sender_id, s.first_turn_at.label("started")).where(_in_period(period, s.first_turn_at))
+    ran_into = (select(turns.c.sender_id, func.min(turns.c.ts).label("started"))
+                .where(_in_period(period, turns.c.ts),
+                       turns.c.sender_id.in_(select(s.sender_id).where(s.first_turn_at < period.start_ts,
+                                                                      s.last_at >= period.start_ts)))
+                .group_by(turns.c.sender_id))
+    return union_all(began_inside, ran_into)
 
 
 def _bucket(conn: Connection, column: ColumnElement) -> ColumnElement:
@@ -72,7 +84,7 @@ def conversations_per_day(conn: Connection, *, period: Period) -> list[DayCount]
     """Conversations started on each local day of the period (zeros included)."""
     per_day: Counter[date] = Counter()
     if has_tables(conn):
-        started = _conversations(period).subquery()
+        started = _first_messages(period).subquery()
         bucket = _bucket(conn, started.c.started).label("bucket")
         for row in conn.execute(select(bucket, func.count()).group_by(bucket)):
             per_day[period.day_of(float(row[0]) * _BUCKET_SECONDS)] += row[1]
@@ -84,11 +96,9 @@ def conversation_totals(conn: Connection, *, period: Period) -> ConversationTota
     if not has_tables(conn):
         return ConversationTotals(0, 0, 0, 0)
     is_fallback = turns.c.intent == FALLBACK_INTENT
-    total, messages, fallback_messages = conn.execute(
-        select(func.count(func.distinct(turns.c.sender_id)), func.count(),
-               func.coalesce(func.sum(case((is_fallback, 1), else_=0)), 0))
-        .where(_in_period(period, turns.c.ts))
-    ).one()
+    messages = conn.scalar(select(func.count()).where(_in_period(period, turns.c.ts))) or 0
+    fallback_messages = conn.scalar(select(func.count()).where(is_fallback, _in_period(period, turns.c.ts))) or 0
+    total = conn.scalar(select(func.count()).select_from(_first_messages(period).subquery())) or 0
     # A "did you mean" answer in the period counts for a conversation with a visitor message in it.
     missed = union(
         select(turns.c.sender_id).where(_in_period(period, turns.c.ts), is_fallback),
@@ -97,8 +107,8 @@ def conversation_totals(conn: Connection, *, period: Period) -> ConversationTota
                                                        _in_period(period, turns.c.ts))),
     ).subquery()
     fallback_conversations = conn.scalar(select(func.count()).select_from(missed)) or 0
-    return ConversationTotals(conversations=total or 0, visitor_messages=messages or 0,
-                              fallback_conversations=fallback_conversations, fallback_messages=fallback_messages or 0)
+    return ConversationTotals(conversations=total, visitor_messages=messages,
+                              fallback_conversations=fallback_conversations, fallback_messages=fallback_messages)
 
 
 def count_conversations_among(conn: Connection, *, period: Period, sender_ids: Iterable[str]) -> int:

@@ -69,6 +69,7 @@ def recompute(conn: Connection, senders: Iterable[str]) -> None:
                   .order_by(messages.c.ts, messages.c.id).limit(1).scalar_subquery())
     values = {
         "turns": select(func.count()).where(of_turn).scalar_subquery(),
+        "first_turn_at": select(func.min(turns.c.ts)).where(of_turn).scalar_subquery(),
         "lowest_confidence": select(func.min(turns.c.confidence)).where(of_turn).scalar_subquery(),
         "fallback": or_(exists().where(of_turn, turns.c.intent == FALLBACK_INTENT),
                         exists().where(of_mark, marks.c.kind == "default_fallback")),

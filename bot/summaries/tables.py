@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 metadata = MetaData()
 
 summaries = Table(
@@ -45,8 +45,10 @@ summaries = Table(
     Column("handoff", Boolean, nullable=False, default=False),
     Column("lowest_confidence", Float),
     Column("first_text", Text),
+    Column("first_turn_at", Float),  # the first visitor message (analytics count a conversation there)
     Index("ix_conversation_summaries_last", "last_at", "sender_id"),
     Index("ix_conversation_summaries_started", "started_at"),
+    Index("ix_conversation_summaries_first_turn", "first_turn_at"),
 )
 
 turns = Table(
@@ -59,8 +61,10 @@ turns = Table(
     Column("confidence", Float),
     Column("typed", Boolean, nullable=False),  # False for a button's "/intent" payload
     PrimaryKeyConstraint("sender_id", "key"),
-    Index("ix_conversation_turns_ts", "ts", "sender_id"),
-    Index("ix_conversation_turns_intent", "intent", "sender_id"),
+    # Covering: the analytics of a period read this index alone, never the rows.
+    Index("ix_conversation_turns_ts", "ts", "sender_id", "intent", "ranked_intent", "confidence", "typed"),
+    Index("ix_conversation_turns_intent", "intent", "ts", "sender_id"),
+    Index("ix_conversation_turns_sender", "sender_id", "ts"),
 )
 
 marks = Table(
@@ -69,7 +73,7 @@ marks = Table(
     Column("kind", String(32), nullable=False),  # handoff | default_fallback | suggest
     Column("ts", Float, nullable=False),
     PrimaryKeyConstraint("sender_id", "kind", "ts"),
-    Index("ix_conversation_marks_kind", "kind", "ts"),
+    Index("ix_conversation_marks_kind", "kind", "ts", "sender_id"),
 )
 
 messages = Table(
