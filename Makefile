@@ -31,9 +31,10 @@ bench:      ## throughput of one Rasa process vs a stock `rasa init` bot; turn l
 	@status=0; .venv/bin/python benchmarks/throughput.py $(THROUGHPUT_ARGS) || status=1; \
 	  .venv/bin/python benchmarks/dialogue_latency.py --both || status=1; exit $$status
 
-bench-scale: ## search and recommendations at 100k products / 1M orders, SQLite and PostgreSQL, before/after issue 18 (seeds var/scale/ once)
+bench-scale: ## at a real shop's size, SQLite and PostgreSQL, before/after issue 18: search and recommendations (100k products, 1M orders), then the console (100k conversations, 2.3M events); builds var/scale/ once
 	@bash -c 'source scripts/lib.sh && setup_envs'
-	@.venv/bin/python benchmarks/scale.py
+	@status=0; .venv/bin/python benchmarks/scale.py || status=1; \
+	  .venv/bin/python benchmarks/console_scale.py || status=1; exit $$status
 
 aggregates: ## rebuild the precomputed best sellers and catalog groups now (make run does it every 5 minutes)
 	@.venv/bin/python -m bot.aggregates

@@ -222,6 +222,35 @@ def report(backend: str, line: str, results: dict, found: dict, before: dict, li
         print(f"| {name} | ≤ {TARGETS[name.split(':')[0]]} | {old} | {_cell(ms, limit)} | {shown} |")
 
 
+BENCH_FEED = "bench backfill"  # a summary_feed row: the newest event id the backfill has read
+
+
+def summaries_current(engine) -> bool:
+    """Were the summary tables, at today's layout, built from every event of the store?"""
+    from sqlalchemy import func, select
+
+    from bot.summaries.tables import ensure_tables, feeds
+    from bot.transcripts.store import events
+
+    with engine.begin() as conn:
+        if ensure_tables(conn):  # created now, or rebuilt for a new layout
+            return False
+        done = conn.execute(select(feeds.c.position).where(feeds.c.name == BENCH_FEED)).scalar()
+        return done is not None and done == conn.execute(select(func.max(events.c.id))).scalar()
+
+
+def mark_summarised(engine) -> None:
+    from sqlalchemy import func, select
+
+    from bot.summaries.tables import feeds
+    from bot.transcripts.store import events
+
+    with engine.begin() as conn:
+        newest = conn.execute(select(func.max(events.c.id))).scalar() or 0
+        conn.execute(feeds.delete().where(feeds.c.name == BENCH_FEED))
+        conn.execute(feeds.insert().values(name=BENCH_FEED, position=newest))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="one database only")
@@ -250,9 +279,13 @@ def main() -> int:
         lines[backend] = store_line(engine, url) + (f"; built in {built:.0f} s" if built is not None else "")
         print(f"{backend}: {lines[backend]}", flush=True)
         if backfill is not None and not args.no_backfill:
-            started = time.perf_counter()
-            count = backfill(engine)
-            print(f"{backend}: summaries backfilled from {count:,} events in {time.perf_counter() - started:.1f} s")
+            if summaries_current(engine):
+                print(f"{backend}: summaries already built from every event (run with a new layout to rebuild)")
+            else:
+                started = time.perf_counter()
+                count = backfill(engine)
+                mark_summarised(engine)
+                print(f"{backend}: summaries backfilled from {count:,} events in {time.perf_counter() - started:.1f} s")
         with tempfile.TemporaryDirectory() as workdir, shop_session(Path(workdir), engine) as session:
             results[backend], found = measure(engine, session, anchor, args.repeats, args.timeout)
             session.get_bind().dispose()
