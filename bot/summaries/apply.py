@@ -46,18 +46,20 @@ def _upsert_spans(conn: Connection, spans: dict[str, list[float]]) -> None:
     rows = [{"sender_id": s, "started_at": lo, "last_at": hi, "turns": 0, "fallback": False, "handoff": False}
             for s, (lo, hi) in sorted(spans.items())]
     earliest, latest = (func.least, func.greatest) if conn.dialect.name == "postgresql" else (func.min, func.max)
-    for chunk in _chunks(rows):
-        stmt = _insert(conn, summaries).values(chunk)
-        stmt = stmt.on_conflict_do_update(index_elements=[summaries.c.sender_id], set_={
-            "started_at": earliest(summaries.c.started_at, stmt.excluded.started_at),
-            "last_at": latest(summaries.c.last_at, stmt.excluded.last_at),
-        })
-        conn.execute(stmt)
+    # One statement compiled once, executed for many rows (SQLAlchemy batches them into multi-row
+    # INSERTs where the driver allows); a VALUES list per batch would be compiled anew each time.
+    stmt = _insert(conn, summaries)
+    stmt = stmt.on_conflict_do_update(index_elements=[summaries.c.sender_id], set_={
+        "started_at": earliest(summaries.c.started_at, stmt.excluded.started_at),
+        "last_at": latest(summaries.c.last_at, stmt.excluded.last_at),
+    })
+    if rows:
+        conn.execute(stmt, rows)
 
 
 def _insert_new(conn: Connection, table, rows: list[dict[str, Any]]) -> None:
-    for chunk in _chunks(rows):
-        conn.execute(_insert(conn, table).values(chunk).on_conflict_do_nothing())
+    if rows:
+        conn.execute(_insert(conn, table).on_conflict_do_nothing(), rows)
 
 
 def recompute(conn: Connection, senders: Iterable[str]) -> None:
