@@ -100,13 +100,7 @@ def conversation_totals(conn: Connection, *, period: Period) -> ConversationTota
     fallback_messages = conn.scalar(select(func.count()).where(is_fallback, _in_period(period, turns.c.ts))) or 0
     total = conn.scalar(select(func.count()).select_from(_first_messages(period).subquery())) or 0
     # A "did you mean" answer in the period counts for a conversation with a visitor message in it.
-    missed = union(
-        select(turns.c.sender_id).where(_in_period(period, turns.c.ts), is_fallback),
-        select(marks.c.sender_id).where(marks.c.kind == "suggest", _in_period(period, marks.c.ts),
-                                        exists().where(turns.c.sender_id == marks.c.sender_id,
-                                                       _in_period(period, turns.c.ts))),
-    ).subquery()
-    fallback_conversations = conn.scalar(select(func.count()).select_from(missed)) or 0
+    fallback_conversations = _fallback_conversations(conn, period)
     return ConversationTotals(conversations=total, visitor_messages=messages,
                               fallback_conversations=fallback_conversations, fallback_messages=fallback_messages)
 
@@ -162,3 +156,62 @@ def lowest_confidence_intents(
         .order_by(mean, intent).limit(limit)
     )
     return [IntentConfidence(intent=r.intent, messages=r.messages, mean_confidence=float(r.mean)) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodFigures:
+    """Every conversation figure of the dashboard, from three passes over the summaries."""
+
+    per_day: list[DayCount]
+    totals: ConversationTotals
+    top_intents: list[IntentCount]
+    low_confidence: list[IntentConfidence]
+
+
+def _fallback_conversations(conn: Connection, period: Period) -> int:
+    is_fallback = turns.c.intent == FALLBACK_INTENT
+    missed = union(
+        select(turns.c.sender_id).where(_in_period(period, turns.c.ts), is_fallback),
+        select(marks.c.sender_id).where(marks.c.kind == "suggest", _in_period(period, marks.c.ts),
+                                        exists().where(turns.c.sender_id == marks.c.sender_id,
+                                                       _in_period(period, turns.c.ts))),
+    ).subquery()
+    return conn.scalar(select(func.count()).select_from(missed)) or 0
+
+
+def period_figures(conn: Connection, *, period: Period, top: int = TOP_INTENTS,
+                   min_messages: int = MIN_CONFIDENCE_MESSAGES, low: int = LOW_CONFIDENCE_INTENTS) -> PeriodFigures:
+    """``conversations_per_day``, ``conversation_totals``, ``top_intents`` and ``lowest_confidence_intents``
+    at once: the conversations counted per day add up to the total, and one grouped pass over the
+    period's turns (by intent, the intent ranked first, typed or not) gives every message figure."""
+    per_day = conversations_per_day(conn, period=period)
+    if not has_tables(conn):
+        return PeriodFigures(per_day, ConversationTotals(0, 0, 0, 0), [], [])
+    groups = conn.execute(
+        select(turns.c.intent, turns.c.ranked_intent, turns.c.typed, func.count(), func.count(turns.c.confidence),
+               func.sum(turns.c.confidence))
+        .where(_in_period(period, turns.c.ts))
+        .group_by(turns.c.intent, turns.c.ranked_intent, turns.c.typed)
+    ).all()
+    messages: Counter[str] = Counter()
+    scored: dict[str, list[float]] = {}
+    for intent, ranked, typed, count, counted, total in groups:
+        if intent is not None:
+            messages[intent] += count
+            if typed and ranked is not None and counted:
+                sums = scored.setdefault(ranked, [0, 0.0])
+                sums[0] += counted
+                sums[1] += float(total)
+    visitor_messages = sum(row[3] for row in groups)
+    totals = ConversationTotals(
+        conversations=sum(d.conversations for d in per_day), visitor_messages=visitor_messages,
+        fallback_conversations=_fallback_conversations(conn, period), fallback_messages=messages[FALLBACK_INTENT],
+    )
+    top_rows = sorted(messages.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    lows = sorted(((name, n, total / n) for name, (n, total) in scored.items() if n >= min_messages),
+                  key=lambda row: (row[2], row[0]))[:low]
+    return PeriodFigures(
+        per_day=per_day, totals=totals,
+        top_intents=[IntentCount(intent=name, messages=n) for name, n in top_rows],
+        low_confidence=[IntentConfidence(intent=name, messages=n, mean_confidence=mean) for name, n, mean in lows],
+    )

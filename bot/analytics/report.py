@@ -11,11 +11,8 @@ from bot.analytics.conversations import (
     DayCount,
     IntentConfidence,
     IntentCount,
-    conversation_totals,
-    conversations_per_day,
     count_conversations_among,
-    lowest_confidence_intents,
-    top_intents,
+    period_figures,
 )
 from bot.analytics.demand import UnmetDemand, unmet_demand
 from bot.analytics.handoffs import ReasonCount, handed_over_senders, handoff_reasons
@@ -60,12 +57,13 @@ def _rate(part: int, whole: int) -> float | None:
 
 def build_dashboard(session: Session, tracker: Connection, *, period: Period) -> Dashboard:
     """Every dashboard figure for ``period``; ``tracker`` is a connection to the tracker store."""
-    totals = conversation_totals(tracker, period=period)
+    figures = period_figures(tracker, period=period)
+    totals = figures.totals
     handed = count_conversations_among(tracker, period=period, sender_ids=handed_over_senders(session, period=period))
     return Dashboard(
         period=period,
         conversations=totals.conversations,
-        per_day=tuple(conversations_per_day(tracker, period=period)),
+        per_day=tuple(figures.per_day),
         containment=Containment(
             conversations=totals.conversations, handed_over=handed, contained=totals.conversations - handed,
             rate=_rate(totals.conversations - handed, totals.conversations),
@@ -76,8 +74,8 @@ def build_dashboard(session: Session, tracker: Connection, *, period: Period) ->
             messages=totals.fallback_messages, visitor_messages=totals.visitor_messages,
             message_rate=_rate(totals.fallback_messages, totals.visitor_messages),
         ),
-        top_intents=tuple(top_intents(tracker, period=period)),
-        low_confidence=tuple(lowest_confidence_intents(tracker, period=period)),
+        top_intents=tuple(figures.top_intents),
+        low_confidence=tuple(figures.low_confidence),
         handoff_reasons=tuple(handoff_reasons(session, period=period)),
         ratings=rating_summary(session, period=period),
         unmet=unmet_demand(session, period=period),

@@ -18,6 +18,7 @@ from bot.analytics.conversations import (
     count_conversations_among,
     lowest_confidence_intents,
     top_intents,
+    period_figures,
 )
 from bot.analytics.demand import unmet_demand
 from bot.analytics.handoffs import handoff_reasons
@@ -245,3 +246,15 @@ def test_the_dashboard_puts_the_figures_together(tracker, session):
     assert (f.conversations, f.conversation_rate, f.messages, f.visitor_messages) == (2, 0.5, 1, 9)
     assert f.message_rate == pytest.approx(1 / 9)
     assert [d.conversations for d in dashboard.per_day] == [3, 1]
+
+
+def test_the_dashboards_single_pass_gives_what_each_figure_alone_gives(tracker):
+    with tracker.connect() as conn:
+        together = period_figures(conn, period=PERIOD, min_messages=1)
+        assert together.per_day == conversations_per_day(conn, period=PERIOD)
+        assert together.totals == conversation_totals(conn, period=PERIOD)
+        assert together.top_intents == top_intents(conn, period=PERIOD)
+        alone = lowest_confidence_intents(conn, period=PERIOD, min_messages=1)
+        assert [(r.intent, r.messages) for r in together.low_confidence] == [(r.intent, r.messages) for r in alone]
+        assert [r.mean_confidence for r in together.low_confidence] == pytest.approx([r.mean_confidence for r in alone])
+        assert together.low_confidence  # the data has typed messages with confidences
