@@ -6,10 +6,10 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 
 from bot.summaries.apply import apply_events
-from bot.summaries.tables import drop_tables, ensure_tables
+from bot.summaries.tables import drop_tables, ensure_tables, marks, messages, summaries, turns
 from bot.transcripts.store import events, has_events_table, parse_event_data
 
 logger = logging.getLogger(__name__)
@@ -44,8 +44,17 @@ def backfill(engine: Engine, *, rebuild: bool = False, batch: int = BATCH,
         after, done = rows[-1].id, done + len(rows)
         if progress:
             progress(done)
+    with engine.begin() as conn:
+        analyze(conn)
     logger.info("backfilled the summaries from %d tracker events", done)
     return done
+
+
+def analyze(conn) -> None:
+    """Fresh planner statistics for the summary tables: after a bulk build, PostgreSQL would plan
+    from none until autovacuum comes by (page 1 of the list took 72 ms instead of 11 at 100k)."""
+    for table in (summaries, turns, marks, messages):
+        conn.execute(text(f"ANALYZE {table.name}"))
 
 
 def row_event(row: Mapping[str, Any]) -> dict[str, Any]:
