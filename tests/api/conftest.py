@@ -14,6 +14,7 @@ from bot.db import session_scope
 from bot.models import StaffUser
 from bot.settings import get_settings
 from bot.staff import accounts
+from bot.transcripts.store import get_tracker_engine, metadata
 from tests.api.console_helpers import FAST, PASSWORD
 
 
@@ -117,3 +118,27 @@ def staff(shop_db):
     yield create
     with session_scope() as session:
         session.execute(delete(StaffUser).where(StaffUser.id.in_(made)))
+
+
+@pytest.fixture
+def gateway(make_client, monkeypatch, tmp_path):
+    """``gateway(**env)``: a gateway (``SHOP_<NAME>`` settings from ``env``) whose Rasa is a fake
+    (``client.fake`` records what Rasa got and stores events as Rasa's tracker store would)."""
+    from tests.api.fake_rasa import FakeRasa
+
+    def build(**env: str):
+        monkeypatch.setenv("SHOP_TRACKER_DB", str(tmp_path / "tracker.db"))
+        monkeypatch.setenv("SHOP_TRACKER_URL", "")
+        for name, value in env.items():
+            monkeypatch.setenv(f"SHOP_{name.upper()}", value)
+        client = make_client(rasa_url="http://rasa.invalid")
+        get_tracker_engine.cache_clear()
+        metadata.create_all(get_tracker_engine())
+        client.fake = FakeRasa()
+        client.fake.answer = [{"text": "Hello! How can I help?"}]
+        client.app.state.rasa._http = httpx.AsyncClient(transport=httpx.MockTransport(client.fake.handle))
+        return client
+
+    yield build
+    get_tracker_engine().dispose()
+    get_tracker_engine.cache_clear()

@@ -2,40 +2,15 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
 from api.relay import COMMAND_NOTICE, incoming
 from api.waiting import TooManyWaiting, WaitingSlots
 from bot.settings import get_settings
-from bot.transcripts.store import get_tracker_engine, metadata
 from bot.visitor_sessions import is_session_id, new_session_id
-from tests.api.fake_rasa import FakeRasa
 
 KEY = "k" * 40
-
-
-@pytest.fixture
-def gateway(make_client, monkeypatch, tmp_path):
-    """``gateway(**env)``: a gateway with a fake Rasa; ``client.fake`` records what Rasa got."""
-    def build(**env: str):
-        monkeypatch.setenv("SHOP_TRACKER_DB", str(tmp_path / "tracker.db"))
-        monkeypatch.setenv("SHOP_TRACKER_URL", "")
-        for name, value in env.items():
-            monkeypatch.setenv(f"SHOP_{name.upper()}", value)
-        client = make_client(rasa_url="http://rasa.invalid")
-        get_tracker_engine.cache_clear()
-        metadata.create_all(get_tracker_engine())
-        fake = FakeRasa()
-        fake.answer = [{"text": "Hello! How can I help?"}]
-        client.app.state.rasa._http = httpx.AsyncClient(transport=httpx.MockTransport(fake.handle))
-        client.fake = fake
-        return client
-
-    yield build
-    get_tracker_engine().dispose()
-    get_tracker_engine.cache_clear()
 
 
 def _chat(client, message, sender_id=None, **kwargs):

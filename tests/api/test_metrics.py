@@ -7,40 +7,15 @@ import threading
 import time
 import uuid
 
-import httpx
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import delete
 
 from bot.db import session_scope
 from bot.models import HandoffReason, HandoffRequest
-from bot.transcripts.store import get_tracker_engine, metadata
-from tests.api.fake_rasa import FakeRasa
 from tests.api.metrics_text import sample
 
 TOKEN = "m" * 40
 LOOPBACK = ("127.0.0.1", 40000)
-
-
-@pytest.fixture
-def gateway(make_client, monkeypatch, tmp_path):
-    """``gateway(**env)``: a gateway with a fake Rasa (``client.fake``)."""
-    def build(**env: str):
-        monkeypatch.setenv("SHOP_TRACKER_DB", str(tmp_path / "tracker.db"))
-        monkeypatch.setenv("SHOP_TRACKER_URL", "")
-        for name, value in env.items():
-            monkeypatch.setenv(f"SHOP_{name.upper()}", value)
-        client = make_client(rasa_url="http://rasa.invalid")
-        get_tracker_engine.cache_clear()
-        metadata.create_all(get_tracker_engine())
-        client.fake = FakeRasa()
-        client.fake.answer = [{"text": "Hello! How can I help?"}]
-        client.app.state.rasa._http = httpx.AsyncClient(transport=httpx.MockTransport(client.fake.handle))
-        return client
-
-    yield build
-    get_tracker_engine().dispose()
-    get_tracker_engine.cache_clear()
 
 
 def scrape(client: TestClient, **headers: str) -> str:
