@@ -5,6 +5,13 @@ is the credential of the public API: whoever reads the access log could chat as 
 Uvicorn logs each request's path on "uvicorn.access" and each WebSocket's on "uvicorn.error";
 a filter on these loggers replaces such path segments (and secret-looking query values) before
 any handler formats the record.
+
+Request ids: ``RequestIds`` gives every HTTP request and WebSocket connection an id (the
+caller's ``X-Request-ID`` when it has the strict shape of bot/logging_setup.py, else a new
+one), binds it while the request runs, so every log line of it (the access line included:
+uvicorn writes it from inside the request) carries it, and returns it in the response's
+``X-Request-ID`` header (on a WebSocket, in the handshake's answer). The relay sends it on
+to Rasa as message metadata (api/relay.py).
 """
 
 from __future__ import annotations
@@ -12,10 +19,15 @@ from __future__ import annotations
 import logging
 import re
 
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.logging_setup import bound_request_id, request_id_or_new
+
 REDACTED = "[redacted]"
 # A segment after these prefixes is a conversation's secret; Rasa's tracker URL carries the sender id too.
 _SECRET_SEGMENT = re.compile(r"(/api/sessions/|/api/chat/|(?<!/console)/conversations/)[^/?#\s\"']+")
 _SECRET_QUERY = re.compile(r"(?i)([?&](?:session_id|session|sender_id|sender|token)=)[^&#\s\"']*")
+REQUEST_ID_HEADER = b"x-request-id"
 # httpx logs each call to Rasa (with its URL) at INFO.
 LOGGERS = ("uvicorn.access", "uvicorn.error", "httpx")
 
@@ -52,3 +64,32 @@ def install_log_redaction() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, SecretPathFilter) for f in logger.filters):
             logger.addFilter(SecretPathFilter())
+
+
+def _incoming_request_id(scope: Scope) -> str | None:
+    """The caller's request id: exactly one ``X-Request-ID`` header, else none."""
+    values = [v for k, v in scope.get("headers", ()) if k.lower() == REQUEST_ID_HEADER]
+    return values[0].decode("latin-1") if len(values) == 1 else None
+
+
+class RequestIds:
+    """ASGI middleware: a request id per HTTP request and WebSocket connection (see the module's doc)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        request_id = request_id_or_new(_incoming_request_id(scope))
+        header = (REQUEST_ID_HEADER, request_id.encode("ascii"))
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] in ("http.response.start", "websocket.accept"):
+                headers = [(k, v) for k, v in message.get("headers") or () if k.lower() != REQUEST_ID_HEADER]
+                message = {**message, "headers": [*headers, header]}
+            await send(message)
+
+        with bound_request_id(request_id):
+            await self.app(scope, receive, send_with_id)

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from api.access_log import install_log_redaction
+from api.access_log import RequestIds, install_log_redaction
 from api.body_limit import BodySizeLimit
 from api.console.app import install_console
 from api.errors import install_error_handlers
@@ -22,6 +22,7 @@ from api.rasa_client import RasaClient
 from api.rate_limit import RateLimits
 from api.routes import chat, health, metrics, ratings, sessions, shop, widget
 from api.waiting import WaitingSlots
+from bot.logging_setup import configure_logging
 from bot.settings import get_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -49,6 +50,7 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
     settings = get_settings()
+    configure_logging(process="gateway", fmt=settings.log_format)
     install_log_redaction()
     app.state.hub = Hub()
     app.state.session_locks = KeyedLocks()
@@ -74,6 +76,8 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Counts and times requests by route template (/metrics); a 431 from the header limit is not counted.
     instrument(app)
+    # A request id for every request's log lines and response (api/access_log.py).
+    app.add_middleware(RequestIds)
     # Added last, so outermost: oversized headers are refused before anything parses them.
     app.add_middleware(HeaderSizeLimit)
     return app

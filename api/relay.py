@@ -10,6 +10,8 @@ both apply the same rules:
   a clear notice.
 - The gateway stamps every message with its source (bot/sources.py), which the
   actions' throttles count by; the visitor cannot set it.
+- And with the request id bound for this HTTP request (api/access_log.py), so the
+  action server's log lines for this message carry the gateway's id.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from api.rasa_client import RasaClient
 from bot.db import session_scope
 from bot.handoff_sessions import is_held_by_agent
 from bot.intent_payloads import is_acceptable_intent_payload
+from bot.logging_setup import current_request_id
 from bot.transcripts.offers import offered_payloads
 from bot.transcripts.store import get_tracker_engine
 
@@ -57,10 +60,12 @@ def _command(text: str) -> str:
 
 def incoming(
     text: str, *, offered: frozenset[str], source: str, client_id: str | None = None, display: str | None = None,
-    language: str | None = None,
+    language: str | None = None, request_id: str | None = None,
 ) -> Incoming:
     """Decide what Rasa gets for ``text`` (already stripped) sent from ``source``."""
     metadata: dict[str, Any] = {"source": source}
+    if request_id:
+        metadata["request_id"] = request_id  # read by the action server's logging (actions/request_ids.py)
     if language:
         metadata["language"] = language  # read by rasa_addons.language when the words don't tell
     if client_id:
@@ -91,9 +96,11 @@ async def prepare(
     text: str, *, sender_id: str, source: str, client_id: str | None = None, display: str | None = None,
     language: str | None = None,
 ) -> Incoming:
-    """``incoming`` with the payloads this conversation was offered, read from the tracker store."""
+    """``incoming`` with the payloads this conversation was offered, read from the tracker store,
+    and the request id bound for this request."""
     offered = await run_in_threadpool(_offered, sender_id) if text.startswith(PAYLOAD_PREFIX) else frozenset()
-    return incoming(text, offered=offered, source=source, client_id=client_id, display=display, language=language)
+    return incoming(text, offered=offered, source=source, client_id=client_id, display=display, language=language,
+                    request_id=current_request_id())
 
 
 def held_by_agent(sender_id: str) -> bool:

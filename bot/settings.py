@@ -6,6 +6,7 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -122,6 +123,10 @@ class Settings(BaseSettings):
     # clients on loopback that came through no proxy; set, only to requests carrying
     # ``Authorization: Bearer <token>`` (from anywhere, loopback included).
     metrics_token: str = ""
+    # Log lines of the gateway and the action server (bot/logging_setup.py): "text", readable
+    # for `make run`, or "json" (one object per line, for production's log collector). Both
+    # carry the request id and mask personal data.
+    log_format: Literal["text", "json"] = "text"
 
     @property
     def tracker_database_url(self) -> str:

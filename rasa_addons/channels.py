@@ -15,6 +15,10 @@ as the conversation's next message right after the first, in the same
 request, so the reply holds both answers. That message carries
 ``split_from`` (the first one's id) and the first one's ``source``; the chat
 history shows the visitor's message once.
+
+``request_id`` is the gateway's id for the HTTP request that brought the message
+(api/access_log.py); the action server puts it on its log lines
+(actions/request_ids.py). A second request inherits it.
 """
 
 from __future__ import annotations
@@ -29,7 +33,9 @@ from sanic.request import Request
 from rasa_addons.requests import take_second
 
 # Only these keys are kept: the gateway sets them, nothing else should.
-ALLOWED_KEYS = ("client_id", "display", "source", "language")
+ALLOWED_KEYS = ("client_id", "display", "source", "language", "request_id")
+# What a second request inherits from the message it was split from.
+INHERITED_KEYS = ("source", "language", "request_id")
 SPLIT_FROM = "split_from"
 
 
@@ -53,7 +59,7 @@ class GatewayInput(RestInput):
             await on_new_message(message)
             second = take_second(message.message_id)
             if second:
-                metadata = {k: v for k, v in (message.metadata or {}).items() if k in ("source", "language")}
+                metadata = {k: v for k, v in (message.metadata or {}).items() if k in INHERITED_KEYS}
                 follow = UserMessage(second, message.output_channel, message.sender_id,
                                      input_channel=message.input_channel,
                                      metadata={**metadata, SPLIT_FROM: message.message_id})
