@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import signal
 import sys
 import threading
@@ -17,6 +16,7 @@ import time
 from sqlalchemy import func, select
 
 from bot.db import make_engine
+from bot.logging_setup import configure_logging
 from bot.settings import get_settings
 from bot.summaries import backfill as backfilling
 from bot.summaries import feed_sql
@@ -55,8 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     rebuild.add_argument("--rebuild", action="store_true", help="drop the summary tables first")
     sub.add_parser("status", help="summarised conversations and the feed's backlog")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = get_settings()
+    configure_logging(process="summaries", fmt=settings.log_format)
     tracker = make_engine(settings.tracker_database_url)
     if args.command == "backfill":
         _backfill(tracker, rebuild=args.rebuild)
