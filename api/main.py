@@ -15,8 +15,8 @@ from api.body_limit import BodySizeLimit
 from api.console.app import install_console
 from api.errors import install_error_handlers
 from api.header_limit import HeaderSizeLimit
-from api.hub import Hub
-from api.locks import KeyedLocks
+from api.hub import Hub, RedisHub, redis_client
+from api.locks import KeyedLocks, RedisLocks
 from api.metrics import instrument
 from api.rasa_client import RasaClient
 from api.rate_limit import RateLimits
@@ -37,8 +37,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         token=settings.rasa_token,
         timeout=settings.rasa_timeout_seconds,
     )
+    if isinstance(app.state.hub, RedisHub):
+        await app.state.hub.start()
     yield
     await app.state.rasa.aclose()
+    if app.state.redis is not None:
+        await app.state.hub.aclose()
+        await app.state.redis.aclose()
 
 
 def create_app() -> FastAPI:
@@ -52,8 +57,13 @@ def create_app() -> FastAPI:
     settings = get_settings()
     configure_logging(process="gateway", fmt=settings.log_format)
     install_log_redaction()
-    app.state.hub = Hub()
-    app.state.session_locks = KeyedLocks()
+    # Push hub and per-conversation locks: in-process, or shared by all replicas through Redis.
+    app.state.redis = redis_client(settings.redis_url) if settings.redis_url else None
+    if app.state.redis is None:
+        app.state.hub, app.state.session_locks = Hub(), KeyedLocks()
+    else:
+        app.state.hub = RedisHub(app.state.redis)
+        app.state.session_locks = RedisLocks(app.state.redis, wait=max(40.0, 4 * settings.rasa_timeout_seconds))
     app.state.limits = RateLimits(settings)
     app.state.waiting = WaitingSlots(settings.max_waiting_per_source)
     app.state.readiness = health.ReadinessCache()

@@ -106,6 +106,9 @@ class Settings(BaseSettings):
     max_waiting_per_source: int = 8
     # /api/chat calls with an integration key, per integration.
     rate_limit_integration: str = "600/minute"
+    # Where the gateway's push hub and per-conversation locks live: empty = in-process
+    # (one gateway process only); "redis://127.0.0.1:6379/0" = shared by every replica.
+    redis_url: str = ""
     # Staff console. The session cookie `shopbot_staff` is always HttpOnly,
     # SameSite=Lax and on Path=/ (so /console pages and /api/console JSON both
     # get it). Secure by default: Chromium treats http://127.0.0.1 and
