@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
+from redis.exceptions import RedisError
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine, text
@@ -96,15 +97,26 @@ def _in_probe_thread(engine_of: Callable[[], Engine]) -> Callable[[], Awaitable[
     return check
 
 
+async def _redis_health(redis) -> tuple[bool, str]:
+    try:
+        await redis.ping()
+    except RedisError as exc:
+        return False, type(exc).__name__
+    return True, "ok"
+
+
 async def _readiness(request: Request) -> ReadinessResponse:
     rasa = request.app.state.rasa
-    names = ("database", "tracker_store", "rasa")
-    results = await asyncio.gather(
-        _within(_in_probe_thread(get_engine)),
-        _within(_in_probe_thread(get_tracker_engine)),
-        _within(lambda: rasa.rasa_health(timeout=READY_TIMEOUT_SECONDS)),
-    )
-    components = dict(zip(names, results))
+    checks = {
+        "database": _in_probe_thread(get_engine),
+        "tracker_store": _in_probe_thread(get_tracker_engine),
+        "rasa": lambda: rasa.rasa_health(timeout=READY_TIMEOUT_SECONDS),
+    }
+    redis = getattr(request.app.state, "redis", None)
+    if redis is not None:  # replicas share the push hub and conversation locks there (SHOP_REDIS_URL)
+        checks["redis"] = lambda: _redis_health(redis)
+    results = await asyncio.gather(*(_within(check) for check in checks.values()))
+    components = dict(zip(checks, results))
     failed = [name for name, c in components.items() if not c.ok]
     return ReadinessResponse(status="not ready" if failed else "ready", failed=failed, components=components)
 

@@ -317,3 +317,12 @@ def test_with_redis_down_messages_are_refused_with_503_and_nothing_runs_unlocked
     client.portal.call(client.app.state.hub.wake, sid)
     thread.join(5)
     assert result["frame"] == {"type": "wake"}
+
+
+def test_readyz_asks_redis_when_the_replicas_share_it(replicas, gateway):
+    up = replicas[0].get("/readyz").json()
+    assert up["components"]["redis"] == {"ok": True, "detail": "ok"} and "redis" not in up["failed"]
+    down = gateway(redis_url=f"redis://127.0.0.1:{free_port()}/0").get("/readyz")
+    assert down.status_code == 503 and "redis" in down.json()["failed"]
+    assert "127.0.0.1" not in down.text  # names what failed, not where it lives
+    assert "redis" not in gateway(redis_url="").get("/readyz").json()["components"]  # the embedded default
