@@ -21,24 +21,22 @@ import time
 import zlib
 from typing import Any
 
-import pluggy
 from prometheus_client import CONTENT_TYPE_LATEST
-from rasa_sdk.plugin import plugin_manager
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.metrics import action_of, record_run
+from actions.sanic_extensions import register_extension
 from bot import metrics_access
 from bot.settings import get_settings
 
 PLUGIN_NAME = "shop_metrics"
 WEBHOOK = "/webhook"
 
-hookimpl = pluggy.HookimplMarker("rasa_sdk")
 
 
-def _call(request: Request) -> Any:
+def webhook_call(request: Request) -> Any:
     """The webhook's action call, read as rasa_sdk reads it (Rasa may deflate it)."""
     try:
         if request.headers.get("Content-Encoding") == "deflate":
@@ -50,7 +48,7 @@ def _call(request: Request) -> Any:
 
 async def _started(request: Request) -> None:
     if request.path == WEBHOOK:
-        request.ctx.metrics_action = action_of(_call(request))
+        request.ctx.metrics_action = action_of(webhook_call(request))
         request.ctx.metrics_started = time.perf_counter()
 
 
@@ -80,14 +78,6 @@ def attach(app: Sanic) -> None:
     app.add_route(metrics, "/metrics", methods=["GET"], name="shop_metrics")
 
 
-class _Plugin:
-    @hookimpl
-    def attach_sanic_app_extensions(self, app: Sanic) -> None:
-        attach(app)
-
-
 def register() -> None:
-    """Add the plugin to rasa_sdk's plugin manager, once per process."""
-    manager = plugin_manager()
-    if not manager.has_plugin(PLUGIN_NAME):
-        manager.register(_Plugin(), name=PLUGIN_NAME)
+    """Add this extension to the action server, once per process."""
+    register_extension(PLUGIN_NAME, attach)

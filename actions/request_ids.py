@@ -17,15 +17,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import pluggy
-from rasa_sdk.plugin import plugin_manager
 from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.metrics import action_of
 from actions.metrics_plugin import WEBHOOK
-from actions.metrics_plugin import _call as action_call_of  # the webhook body, as rasa_sdk reads it
+from actions.metrics_plugin import webhook_call as action_call_of  # the webhook body, as rasa_sdk reads it
+from actions.sanic_extensions import register_extension
 from bot.logging_setup import bind_request_id, configure_logging, is_valid_request_id, reset_request_id
 from bot.settings import get_settings
 
@@ -33,7 +32,6 @@ PLUGIN_NAME = "shop_request_ids"
 PROCESS = "actions"
 
 logger = logging.getLogger(__name__)
-hookimpl = pluggy.HookimplMarker("rasa_sdk")
 
 
 def request_id_of(action_call: Any) -> str | None:
@@ -72,14 +70,6 @@ def attach(app: Sanic) -> None:
     app.register_middleware(unbind, "response")
 
 
-class _Plugin:
-    @hookimpl
-    def attach_sanic_app_extensions(self, app: Sanic) -> None:
-        attach(app)
-
-
 def register() -> None:
-    """Add the plugin to rasa_sdk's plugin manager, once per process."""
-    manager = plugin_manager()
-    if not manager.has_plugin(PLUGIN_NAME):
-        manager.register(_Plugin(), name=PLUGIN_NAME)
+    """Add this extension to the action server, once per process."""
+    register_extension(PLUGIN_NAME, attach)
