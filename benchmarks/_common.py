@@ -15,6 +15,7 @@ import secrets
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,11 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # the scripts are run as files: the project's packages are one level up
+    sys.path.insert(0, str(ROOT))
+
+from bot.summaries.feed_sql import rasa_endpoint_lines  # noqa: E402 - after the path is set
+
 MODEL = ROOT / "models" / "shop.tar.gz"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 APP_PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -257,8 +263,7 @@ class RasaServer(Service):
             lines += ["tracker_store:", f"  type: {store_type}"]
             lines += [f"  {k}: {_yaml_scalar(v)}" for k, v in {**tracker, **extra}.items()]
         if broker_db:  # as endpoints.yml: the event broker that feeds the console's summary tables
-            lines += ["event_broker:", "  type: rasa_addons.sql_broker.BatchedSQLEventBroker", '  dialect: "sqlite"',
-                      f'  db: "{broker_db}"']
+            lines += rasa_endpoint_lines(str(broker_db))
         self.endpoints = workdir / "endpoints.yml"
         self.endpoints.write_text("\n".join(lines) + "\n")
         self.load_seconds = math.nan  # spawn to a loaded model on /status

@@ -242,13 +242,11 @@ def summaries_current(engine) -> bool:
 def mark_summarised(engine) -> None:
     from sqlalchemy import func, select
 
-    from bot.summaries.tables import feeds
+    from bot.summaries.tables import save_feed
     from bot.transcripts.store import events
 
     with engine.begin() as conn:
-        newest = conn.execute(select(func.max(events.c.id))).scalar() or 0
-        conn.execute(feeds.delete().where(feeds.c.name == BENCH_FEED))
-        conn.execute(feeds.insert().values(name=BENCH_FEED, position=newest))
+        save_feed(conn, BENCH_FEED, position=conn.execute(select(func.max(events.c.id))).scalar() or 0)
 
 
 def main() -> int:

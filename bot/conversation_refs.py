@@ -17,9 +17,9 @@ import re
 from collections.abc import Iterable
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.db import conflict_insert
 from bot.errors import DomainError
 from bot.models import ConversationRef
 from bot.settings import get_settings
@@ -42,17 +42,12 @@ def conversation_ref(sender_id: str, *, key: str | None = None) -> str:
     return "c" + base64.b32encode(digest).decode().lower()[:REF_CHARS - 1]
 
 
-def _insert(session: Session):
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ConversationRef)
-
-
 def remember_refs(session: Session, *, sender_ids: Iterable[str]) -> dict[str, str]:
     """The refs of ``sender_ids`` by sender id, stored so that they resolve (flushes, never commits)."""
     refs = {sid: conversation_ref(sid) for sid in sorted(set(sender_ids)) if sid}
     if refs:
         rows = [{"ref": ref, "sender_id": sid} for sid, ref in refs.items()]
-        stmt = _insert(session).values(rows)
+        stmt = conflict_insert(session.get_bind().dialect.name, ConversationRef).values(rows)
         # A sender id already stored under an older secret key gets its current ref.
         session.execute(stmt.on_conflict_do_update(index_elements=["sender_id"], set_={"ref": stmt.excluded.ref},
                                                    where=ConversationRef.ref != stmt.excluded.ref))

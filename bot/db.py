@@ -8,6 +8,7 @@ from functools import lru_cache, wraps
 from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import get_settings
@@ -34,6 +35,12 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def conflict_insert(dialect: str, table):
+    """An INSERT for ``table`` in ``dialect`` that takes ``on_conflict_do_nothing/do_update``
+    (PostgreSQL's and SQLite's own; both speak ON CONFLICT)."""
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 @lru_cache

@@ -16,17 +16,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import exists, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from bot.summaries.extract import FALLBACK_INTENT, clean, extract, snippet
+from bot.db import conflict_insert
+from bot.summaries.extract import FALLBACK_INTENT, clean, extract
 from bot.summaries.tables import erasures, marks, messages, summaries, turns
 
 _CHUNK = 400  # ids per IN (...) and rows per statement, well inside every database's limits
-
-
-def _insert(conn: Connection, table):
-    return (postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table))
 
 
 def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
@@ -48,7 +44,7 @@ def _upsert_spans(conn: Connection, spans: dict[str, list[float]]) -> None:
     earliest, latest = (func.least, func.greatest) if conn.dialect.name == "postgresql" else (func.min, func.max)
     # One statement compiled once, executed for many rows (SQLAlchemy batches them into multi-row
     # INSERTs where the driver allows); a VALUES list per batch would be compiled anew each time.
-    stmt = _insert(conn, summaries)
+    stmt = conflict_insert(conn.dialect.name, summaries)
     stmt = stmt.on_conflict_do_update(index_elements=[summaries.c.sender_id], set_={
         "started_at": earliest(summaries.c.started_at, stmt.excluded.started_at),
         "last_at": latest(summaries.c.last_at, stmt.excluded.last_at),
@@ -59,14 +55,14 @@ def _upsert_spans(conn: Connection, spans: dict[str, list[float]]) -> None:
 
 def _insert_new(conn: Connection, table, rows: list[dict[str, Any]]) -> None:
     if rows:
-        conn.execute(_insert(conn, table).on_conflict_do_nothing(), rows)
+        conn.execute(conflict_insert(conn.dialect.name, table).on_conflict_do_nothing(), rows)
 
 
 def recompute(conn: Connection, senders: Iterable[str]) -> None:
     """Bring the conversations' counts, flags and first message in line with their rows."""
     row = summaries.c.sender_id
     of_turn, of_mark, of_message = turns.c.sender_id == row, marks.c.sender_id == row, messages.c.sender_id == row
-    first_user = (select(func.coalesce(messages.c.shown, messages.c.text))
+    first_user = (select(messages.c.shown)
                   .where(of_message, messages.c.kind == "user")
                   .order_by(messages.c.ts, messages.c.id).limit(1).scalar_subquery())
     values = {
@@ -80,12 +76,6 @@ def recompute(conn: Connection, senders: Iterable[str]) -> None:
     }
     for chunk in _chunks(sorted(set(senders))):
         conn.execute(update(summaries).where(row.in_(chunk)).values(values))
-        # The first message is stored as the list shows it (collapsed, cut).
-        for found in conn.execute(select(row, summaries.c.first_text).where(row.in_(chunk),
-                                                                           summaries.c.first_text.is_not(None))):
-            short = snippet(found.first_text)
-            if short != found.first_text:
-                conn.execute(update(summaries).where(row == found.sender_id).values(first_text=short))
 
 
 def apply_events(conn: Connection, items: Iterable[tuple[str | None, dict[str, Any]]]) -> int:
@@ -139,6 +129,6 @@ def forget(conn: Connection, *, sender_id: str, erased_at: float) -> None:
     """Erase a conversation's summaries and remember the erasure (late broker events are dropped)."""
     for table in (turns, marks, messages, summaries):
         conn.execute(table.delete().where(table.c.sender_id == sender_id))
-    stmt = _insert(conn, erasures).values(sender_id=sender_id, erased_at=erased_at)
+    stmt = conflict_insert(conn.dialect.name, erasures).values(sender_id=sender_id, erased_at=erased_at)
     conn.execute(stmt.on_conflict_do_update(index_elements=[erasures.c.sender_id],
                                             set_={"erased_at": stmt.excluded.erased_at}))

@@ -36,8 +36,8 @@ class Message:
     key: str
     ts: float
     kind: str
-    text: str
-    shown: str | None
+    text: str  # as sent: what search matches
+    shown: str | None  # as the list shows it: the visible text, collapsed and cut (``snippet``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +110,8 @@ def _message(key: str, ts: float, kind: str, event: dict[str, Any]) -> Message |
     if not isinstance(text, str) or not text.strip():
         return None
     display = _dict(event.get("metadata")).get("display")
-    shown = clean(display[:_MAX_TEXT]) if isinstance(display, str) and display.strip() else None
-    return Message(key=key, ts=ts, kind=kind, text=clean(text[:_MAX_TEXT]), shown=shown)
+    visible = display if isinstance(display, str) and display.strip() else text  # a button's title, not its payload
+    return Message(key=key, ts=ts, kind=kind, text=clean(text[:_MAX_TEXT]), shown=snippet(clean(visible[:_MAX_TEXT])))
 
 
 def extract(event: dict[str, Any]) -> Extracted:

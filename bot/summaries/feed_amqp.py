@@ -18,7 +18,6 @@ so the console can tell when it has fallen silent.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import threading
@@ -34,6 +33,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from bot.summaries.apply import apply_events
 from bot.summaries.status import REPORT_EVERY, report_alive
 from bot.summaries.tables import ensure_tables
+from bot.transcripts.store import parse_event_data
 
 logger = logging.getLogger(__name__)
 if logging.getLogger("pika").level == logging.NOTSET:  # pika narrates each connection at INFO; the feed logs its own
@@ -80,12 +80,8 @@ def declare(channel, queue: str = QUEUE, exchange: str = EXCHANGE) -> None:
 
 def _event(body: bytes) -> dict[str, Any] | None:
     """The event a message holds, or None when it is not a Rasa event (not JSON, not an object, no sender)."""
-    try:
-        event = json.loads(body, parse_constant=str,
-                           parse_float=lambda t: float(t) if math.isfinite(float(t)) else t)
-    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
-        return None
-    if not isinstance(event, dict) or not isinstance(event.get("sender_id"), str) or not event["sender_id"]:
+    event = parse_event_data(body)
+    if not isinstance(event.get("sender_id"), str) or not event["sender_id"]:
         return None
     return event
 

@@ -15,9 +15,7 @@ and the feed reads it from its start (applying is idempotent, so that is safe).
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import math
 import threading
 import time
 
@@ -25,7 +23,8 @@ from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, Text, f
 
 from bot.summaries.apply import apply_events
 from bot.summaries.status import REPORT_EVERY, report_alive
-from bot.summaries.tables import ensure_tables, feeds, has_tables
+from bot.summaries.tables import ensure_tables, feeds, has_tables, save_feed
+from bot.transcripts.store import parse_event_data
 
 logger = logging.getLogger(__name__)
 
@@ -39,13 +38,11 @@ broker_events = Table(  # rasa.core.brokers.sql.SQLEventBroker.SQLBrokerEvent
 )
 
 
-def _body(raw: str | None) -> dict:
-    try:
-        body = json.loads(raw or "{}", parse_constant=str,
-                          parse_float=lambda t: float(t) if math.isfinite(float(t)) else t)
-    except (ValueError, RecursionError):
-        return {}
-    return body if isinstance(body, dict) else {}
+def rasa_endpoint_lines(db: str) -> list[str]:
+    """The ``event_broker`` section of a Rasa endpoints file that publishes to a SQLite file ``db``
+    this feed can read (as the project's endpoints.yml has it, with ``db`` filled in)."""
+    return ["event_broker:", "  type: rasa_addons.sql_broker.BatchedSQLEventBroker", '  dialect: "sqlite"',
+            f'  db: "{db}"']
 
 
 def position(conn) -> int:
@@ -54,11 +51,6 @@ def position(conn) -> int:
 
 def _marker(data: str | None) -> str:
     return hashlib.sha256((data or "").encode("utf-8", "surrogatepass")).hexdigest()[:32]
-
-
-def _set_position(conn, value: int, marker: str) -> None:
-    if conn.execute(feeds.update().where(feeds.c.name == FEED).values(position=value, marker=marker)).rowcount == 0:
-        conn.execute(feeds.insert().values(name=FEED, position=value, marker=marker))
 
 
 def _start(conn, b) -> int:
@@ -101,8 +93,9 @@ def catch_up(summary: Engine, broker: Engine, *, batch: int = BATCH, prune: bool
                                  .order_by(broker_events.c.id).limit(batch)).all()
             if not rows:
                 return read
-            apply_events(conn, ((row.sender_id or _body(row.data).get("sender_id"), _body(row.data)) for row in rows))
-            _set_position(conn, rows[-1].id, _marker(rows[-1].data))
+            bodies = [(row.sender_id, parse_event_data(row.data)) for row in rows]
+            apply_events(conn, ((sender or body.get("sender_id"), body) for sender, body in bodies))
+            save_feed(conn, FEED, position=rows[-1].id, marker=_marker(rows[-1].data))
         read += len(rows)
         if prune:
             with broker.begin() as b:

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from bot.summaries.tables import feeds, has_tables
+from bot.summaries.tables import feeds, has_tables, save_feed
 
 REPORT_EVERY = 5.0  # seconds between a running feed's reports
 SILENT_AFTER = 60.0  # no report for this long: the console says the list may be behind
@@ -23,9 +23,7 @@ class FeedStatus:
 
 def report_alive(conn: Connection, name: str, *, now: float | None = None) -> None:
     """Record that feed ``name`` is running (the caller commits)."""
-    moment = time.time() if now is None else now
-    if conn.execute(feeds.update().where(feeds.c.name == name).values(alive_at=moment)).rowcount == 0:
-        conn.execute(feeds.insert().values(name=name, position=0, alive_at=moment))
+    save_feed(conn, name, alive_at=time.time() if now is None else now)
 
 
 def feed_status(conn: Connection, *, now: float | None = None) -> FeedStatus:

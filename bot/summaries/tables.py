@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 metadata = MetaData()
 
 summaries = Table(
@@ -85,7 +85,7 @@ messages = Table(
     Column("ts", Float, nullable=False),
     Column("kind", String(8), nullable=False),  # user | bot
     Column("text", Text, nullable=False),  # as sent (what search matches)
-    Column("shown", Text),  # the visible text where it differs (a button's title)
+    Column("shown", Text),  # as the list shows it: the visible text (a button's title), collapsed and cut
     UniqueConstraint("sender_id", "key", name="uq_conversation_messages_key"),
 )
 
@@ -127,6 +127,12 @@ _POSTGRES_SEARCH = [
     "CREATE INDEX IF NOT EXISTS ix_conversation_messages_sender ON conversation_messages (sender_id, ts)",
 ]
 _SQLITE_SENDER_INDEX = "CREATE INDEX IF NOT EXISTS ix_conversation_messages_sender ON conversation_messages (sender_id, ts)"
+
+
+def save_feed(conn: Connection, name: str, **values: object) -> None:
+    """Set ``values`` on feed ``name``'s row of ``summary_feed``, making the row if it has none."""
+    if conn.execute(feeds.update().where(feeds.c.name == name).values(**values)).rowcount == 0:
+        conn.execute(feeds.insert().values(**{"position": 0, **values, "name": name}))
 
 
 def has_tables(conn: Connection) -> bool:

@@ -18,7 +18,6 @@ from datetime import datetime, timezone
 from sqlalchemy import ColumnElement, Select, bindparam, column, false, func, select, table
 from sqlalchemy.engine import Connection
 
-from bot.summaries.extract import snippet
 from bot.summaries.tables import has_tables, messages, summaries, turns
 from bot.transcripts.store import events, has_events_table
 
@@ -137,8 +136,8 @@ def _matching_snippets(conn: Connection, sender_ids: list[str], text: str) -> di
     ids = list(conn.execute(first).scalars())
     if not ids:
         return {}
-    rows = conn.execute(select(messages.c.sender_id, messages.c.text, messages.c.shown).where(messages.c.id.in_(ids)))
-    return {row.sender_id: snippet(row.shown or row.text) for row in rows}
+    rows = conn.execute(select(messages.c.sender_id, messages.c.shown).where(messages.c.id.in_(ids)))
+    return {row.sender_id: row.shown for row in rows}
 
 
 def list_conversations(

@@ -106,8 +106,9 @@ def _float(token: str) -> Any:
     return value if math.isfinite(value) else ("Infinity" if value > 0 else "-Infinity")  # 1e999
 
 
-def parse_event_data(raw: str | None) -> dict[str, Any]:
-    """An event's data as a dict of JSON values only (no inf/nan); {} when it cannot be read."""
+def parse_event_data(raw: str | bytes | None) -> dict[str, Any]:
+    """An event's data (a tracker row's, or a broker message's) as a dict of JSON values only
+    (no inf/nan); {} when it cannot be read."""
     try:
         data = json.loads(raw or "{}", parse_constant=_non_finite, parse_float=_float)
     except (ValueError, RecursionError):

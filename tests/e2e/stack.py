@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 
+from bot.summaries.feed_sql import rasa_endpoint_lines
 from bot.visitor_sessions import is_session_id
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,8 +34,7 @@ def ensure_model() -> None:
 def tracker_endpoints(path: Path, *, action_url: str, tracker: dict[str, str], broker_db: Path) -> Path:
     lines = [f'action_endpoint:\n  url: "{action_url}/webhook"', "tracker_store:", "  type: rasa_addons.tracker_store.WindowedSQLTrackerStore"]
     lines += [f'  {key}: "{value}"' for key, value in tracker.items()]
-    lines += ["event_broker:", "  type: rasa_addons.sql_broker.BatchedSQLEventBroker", '  dialect: "sqlite"',
-              f'  db: "{broker_db}"']
+    lines += rasa_endpoint_lines(str(broker_db))
     path.write_text("\n".join(lines) + "\n")
     return path
 
