@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from bot.analytics.period import Period
 from bot.summaries.extract import FALLBACK_INTENT
 from bot.summaries.tables import has_tables, marks, summaries, turns
+
 MIN_CONFIDENCE_MESSAGES = 5
 TOP_INTENTS = 10
 LOW_CONFIDENCE_INTENTS = 10
@@ -95,14 +96,7 @@ def conversation_totals(conn: Connection, *, period: Period) -> ConversationTota
     """How many conversations and visitor messages, and how many of them hit the fallback."""
     if not has_tables(conn):
         return ConversationTotals(0, 0, 0, 0)
-    is_fallback = turns.c.intent == FALLBACK_INTENT
-    messages = conn.scalar(select(func.count()).where(_in_period(period, turns.c.ts))) or 0
-    fallback_messages = conn.scalar(select(func.count()).where(is_fallback, _in_period(period, turns.c.ts))) or 0
-    total = conn.scalar(select(func.count()).select_from(_first_messages(period).subquery())) or 0
-    # A "did you mean" answer in the period counts for a conversation with a visitor message in it.
-    fallback_conversations = _fallback_conversations(conn, period)
-    return ConversationTotals(conversations=total, visitor_messages=messages,
-                              fallback_conversations=fallback_conversations, fallback_messages=fallback_messages)
+    return _totals(conn, period, conversations_per_day(conn, period=period), _tally(conn, period))
 
 
 def count_conversations_among(conn: Connection, *, period: Period, sender_ids: Iterable[str]) -> int:
@@ -122,14 +116,7 @@ def count_conversations_among(conn: Connection, *, period: Period, sender_ids: I
 
 def top_intents(conn: Connection, *, period: Period, limit: int = TOP_INTENTS) -> list[IntentCount]:
     """The intents visitor messages were read as, most frequent first."""
-    if not has_tables(conn):
-        return []
-    count = func.count().label("messages")
-    rows = conn.execute(
-        select(turns.c.intent, count).where(_in_period(period, turns.c.ts), turns.c.intent.is_not(None))
-        .group_by(turns.c.intent).order_by(count.desc(), turns.c.intent).limit(limit)
-    )
-    return [IntentCount(intent=r.intent, messages=r.messages) for r in rows]
+    return _top(_tally(conn, period), limit) if has_tables(conn) else []
 
 
 def lowest_confidence_intents(
@@ -143,19 +130,53 @@ def lowest_confidence_intents(
     unclear messages stay with the intent they were nearly read as. Clicked buttons
     ("/intent" payloads, confidence 1) are left out.
     """
-    if not has_tables(conn):
-        return []
-    intent, confidence = turns.c.ranked_intent, turns.c.confidence
-    mean = func.avg(confidence).label("mean")
-    count = func.count(confidence).label("messages")
-    rows = conn.execute(
-        select(intent.label("intent"), count, mean)
-        .where(_in_period(period, turns.c.ts), turns.c.intent.is_not(None), turns.c.typed.is_(True),
-               intent.is_not(None), confidence.is_not(None))
-        .group_by(intent).having(func.count(confidence) >= min_messages)
-        .order_by(mean, intent).limit(limit)
+    return _lowest(_tally(conn, period), min_messages, limit) if has_tables(conn) else []
+
+
+@dataclass(frozen=True, slots=True)
+class _Tally:
+    """The period's visitor messages, from one grouped pass over its turns."""
+
+    messages: Counter[str]  # per intent read
+    scored: dict[str, tuple[int, float]]  # typed messages with a confidence, per intent ranked first: count, sum
+    visitor_messages: int  # all of them, an intent or not
+
+
+def _tally(conn: Connection, period: Period) -> _Tally:
+    groups = conn.execute(
+        select(turns.c.intent, turns.c.ranked_intent, turns.c.typed, func.count(), func.count(turns.c.confidence),
+               func.sum(turns.c.confidence))
+        .where(_in_period(period, turns.c.ts))
+        .group_by(turns.c.intent, turns.c.ranked_intent, turns.c.typed)
+    ).all()
+    messages: Counter[str] = Counter()
+    scored: dict[str, tuple[int, float]] = {}
+    for intent, ranked, typed, count, counted, total in groups:
+        if intent is not None:
+            messages[intent] += count
+            if typed and ranked is not None and counted:
+                n, sum_ = scored.get(ranked, (0, 0.0))
+                scored[ranked] = (n + counted, sum_ + float(total))
+    return _Tally(messages=messages, scored=scored, visitor_messages=sum(row[3] for row in groups))
+
+
+def _top(tally: _Tally, limit: int) -> list[IntentCount]:
+    ranked = sorted(tally.messages.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    return [IntentCount(intent=name, messages=n) for name, n in ranked]
+
+
+def _lowest(tally: _Tally, min_messages: int, limit: int) -> list[IntentConfidence]:
+    means = sorted(((name, n, total / n) for name, (n, total) in tally.scored.items() if n >= min_messages),
+                   key=lambda row: (row[2], row[0]))[:limit]
+    return [IntentConfidence(intent=name, messages=n, mean_confidence=mean) for name, n, mean in means]
+
+
+def _totals(conn: Connection, period: Period, per_day: list[DayCount], tally: _Tally) -> ConversationTotals:
+    # Each conversation counts once, on the day of its first message in the period: the days add up.
+    return ConversationTotals(
+        conversations=sum(d.conversations for d in per_day), visitor_messages=tally.visitor_messages,
+        fallback_conversations=_fallback_conversations(conn, period), fallback_messages=tally.messages[FALLBACK_INTENT],
     )
-    return [IntentConfidence(intent=r.intent, messages=r.messages, mean_confidence=float(r.mean)) for r in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,36 +203,10 @@ def _fallback_conversations(conn: Connection, period: Period) -> int:
 def period_figures(conn: Connection, *, period: Period, top: int = TOP_INTENTS,
                    min_messages: int = MIN_CONFIDENCE_MESSAGES, low: int = LOW_CONFIDENCE_INTENTS) -> PeriodFigures:
     """``conversations_per_day``, ``conversation_totals``, ``top_intents`` and ``lowest_confidence_intents``
-    at once: the conversations counted per day add up to the total, and one grouped pass over the
-    period's turns (by intent, the intent ranked first, typed or not) gives every message figure."""
+    at once, sharing the per-day counts and the one grouped pass over the period's turns."""
     per_day = conversations_per_day(conn, period=period)
     if not has_tables(conn):
         return PeriodFigures(per_day, ConversationTotals(0, 0, 0, 0), [], [])
-    groups = conn.execute(
-        select(turns.c.intent, turns.c.ranked_intent, turns.c.typed, func.count(), func.count(turns.c.confidence),
-               func.sum(turns.c.confidence))
-        .where(_in_period(period, turns.c.ts))
-        .group_by(turns.c.intent, turns.c.ranked_intent, turns.c.typed)
-    ).all()
-    messages: Counter[str] = Counter()
-    scored: dict[str, list[float]] = {}
-    for intent, ranked, typed, count, counted, total in groups:
-        if intent is not None:
-            messages[intent] += count
-            if typed and ranked is not None and counted:
-                sums = scored.setdefault(ranked, [0, 0.0])
-                sums[0] += counted
-                sums[1] += float(total)
-    visitor_messages = sum(row[3] for row in groups)
-    totals = ConversationTotals(
-        conversations=sum(d.conversations for d in per_day), visitor_messages=visitor_messages,
-        fallback_conversations=_fallback_conversations(conn, period), fallback_messages=messages[FALLBACK_INTENT],
-    )
-    top_rows = sorted(messages.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
-    lows = sorted(((name, n, total / n) for name, (n, total) in scored.items() if n >= min_messages),
-                  key=lambda row: (row[2], row[0]))[:low]
-    return PeriodFigures(
-        per_day=per_day, totals=totals,
-        top_intents=[IntentCount(intent=name, messages=n) for name, n in top_rows],
-        low_confidence=[IntentConfidence(intent=name, messages=n, mean_confidence=mean) for name, n, mean in lows],
-    )
+    tally = _tally(conn, period)
+    return PeriodFigures(per_day=per_day, totals=_totals(conn, period, per_day, tally),
+                         top_intents=_top(tally, top), low_confidence=_lowest(tally, min_messages, low))
