@@ -13,31 +13,23 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, Select, column, or_, select, table
 
+from bot.fts import fts_phrase, indexable
 from bot.models import Product
 
 _FTS = table("products_fts", column("rowid"), column("products_fts"))
-_TRIGRAM = 3
-
-
-def _phrase(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
 
 
 def _fts_ids(match: str):
     return select(_FTS.c.rowid).where(_FTS.c.products_fts.op("MATCH")(match))
 
 
-def _indexable(texts: Sequence[str]) -> bool:
-    return all(len(t) >= _TRIGRAM for t in texts)
-
-
 def _any_of(words: Sequence[str]) -> str:
-    return " OR ".join(_phrase(w) for w in words)
+    return " OR ".join(fts_phrase(w) for w in words)
 
 
 def any_word_in_text(dialect: str, words: Sequence[str]) -> ColumnElement[bool]:
     """True for products whose name or description contains one of ``words``."""
-    if dialect == "sqlite" and _indexable(words):
+    if dialect == "sqlite" and indexable(words):
         return Product.id.in_(_fts_ids(_any_of(words)))
     return or_(*(Product.name.ilike(f"%{w}%") | Product.description.ilike(f"%{w}%") for w in words))
 
@@ -48,15 +40,15 @@ def first_product_with_words(dialect: str, words: Sequence[str]) -> Select:
     On SQLite asked of the index itself, which stops at the first match; ``IN`` would
     collect every match first.
     """
-    if dialect == "sqlite" and _indexable(words):
+    if dialect == "sqlite" and indexable(words):
         return _fts_ids(_any_of(words)).limit(1)
     return select(Product.id).where(any_word_in_text(dialect, words)).limit(1)
 
 
 def name_contains(dialect: str, text: str) -> ColumnElement[bool] | None:
     """An indexed pre-filter for names containing ``text``, or None where no index can help."""
-    if not _indexable([text]):
+    if not indexable([text]):
         return None
     if dialect == "sqlite":
-        return Product.id.in_(_fts_ids("name : " + _phrase(text)))
+        return Product.id.in_(_fts_ids("name : " + fts_phrase(text)))
     return Product.name.ilike(f"%{text}%")

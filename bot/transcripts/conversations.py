@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from sqlalchemy import ColumnElement, Select, bindparam, column, false, func, select, table
 from sqlalchemy.engine import Connection
 
+from bot.fts import fts_phrase, indexable
 from bot.summaries.tables import has_tables, messages, summaries, turns
 from bot.transcripts.store import events, has_events_table
 
@@ -72,12 +73,11 @@ def _text_match(conn: Connection, text: str) -> ColumnElement:
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     if conn.dialect.name == "postgresql":
         return func.lower(messages.c.text).like(pattern.lower(), escape="\\")
-    if len(text) >= 3:
-        # A phrase query of FTS5's trigram tokenizer is a case-insensitive substring match, answered
-        # from the index (LIKE ... ESCAPE would scan the whole table, and text may hold % or _).
+    if indexable([text]):
+        # A phrase query, answered from the index (LIKE ... ESCAPE would scan the whole table).
         fts = table("conversation_messages_fts", column("rowid"), column("conversation_messages_fts"))
-        phrase = '"' + text.replace('"', '""') + '"'
-        return messages.c.id.in_(select(fts.c.rowid).where(fts.c.conversation_messages_fts.op("MATCH")(phrase)))
+        matching = fts.c.conversation_messages_fts.op("MATCH")(fts_phrase(text))
+        return messages.c.id.in_(select(fts.c.rowid).where(matching))
     # Shorter than a trigram: a scan. SQLite's LIKE ignores ASCII case by itself (no lower() per row).
     return messages.c.text.like(pattern, escape="\\")
 
