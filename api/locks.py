@@ -11,12 +11,11 @@ from contextlib import asynccontextmanager, suppress
 from redis.asyncio import Redis
 from redis.exceptions import LockError, RedisError
 
+from api.hub import REDIS_PREFIX
 from api.rasa_client import RasaUnavailable
 
 logger = logging.getLogger(__name__)
 
-# Redis keys of this service start with this (tests use a prefix of their own).
-REDIS_PREFIX = "shopbot:"
 
 
 class KeyedLocks:

@@ -13,9 +13,9 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
-from redis.exceptions import RedisError
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
+from redis.exceptions import RedisError
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
