@@ -1,8 +1,12 @@
 # One command per chore; CI runs `make test` (see .ci/run).
-.PHONY: run test train seed migrate admin validate quality bench bench-scale aggregates clean
+.PHONY: run run-scaled bench-scale-out test train seed migrate admin validate quality bench bench-scale aggregates clean
 
 run:        ## set up everything and run the service on SQLite
 	@bash scripts/run.sh
+
+run-scaled: ## the scaled mode on this machine's PostgreSQL, Redis and RabbitMQ: make run-scaled REPLICAS=2 ACTIONS=2 WORKERS=2
+	@bash -c 'source scripts/lib.sh && setup_envs && ensure_model'
+	@.venv/bin/python -m scripts.scaled --replicas $(or $(REPLICAS),2) --actions $(or $(ACTIONS),2) --workers $(or $(WORKERS),2)
 
 test:       ## run the whole test suite
 	@bash scripts/test.sh

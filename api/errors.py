@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.rasa_client import RasaUnavailable
+from api.rasa_client import RasaUnavailable, TurnInterrupted
 from api.schemas import ErrorResponse, InvalidRequest
 
 logger = logging.getLogger(__name__)
@@ -17,6 +17,12 @@ logger = logging.getLogger(__name__)
 RASA_DOWN_MESSAGE = (
     "Sorry, the assistant is not available right now. Please try again in a minute."
 )
+# A replica went away while it had the message (api/rasa_client.py): another one takes the
+# conversation at once, so the message can be sent again in a moment. The widget does that
+# by itself (same client_id, so a turn that was stored after all is not answered twice).
+INTERRUPTED_MESSAGE = "One moment please: I was interrupted while answering. Please send your message again."
+INTERRUPTED_ERROR = "turn interrupted"
+INTERRUPTED_RETRY_SECONDS = 2
 
 
 # What each error status means for this API; routes list theirs with ``error_responses(...)``,
@@ -66,6 +72,13 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse(
             status_code=exc.status_code, content={"error": str(exc.detail)}, headers=getattr(exc, "headers", None)
+        )
+
+    @app.exception_handler(TurnInterrupted)
+    async def _interrupted(_request: Request, _exc: TurnInterrupted) -> JSONResponse:
+        return JSONResponse(
+            status_code=503, content={"error": INTERRUPTED_ERROR, "detail": INTERRUPTED_MESSAGE},
+            headers={"Retry-After": str(INTERRUPTED_RETRY_SECONDS)},
         )
 
     @app.exception_handler(RasaUnavailable)

@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 UNMATCHED = "none"
 LIMITS = ("messages", "sessions", "connections", "long_polls", "integration", "waiting")
 RASA_CALLS = ("message", "append_events", "parse")
-RASA_OUTCOMES = ("ok", "error", "timeout")
+RASA_OUTCOMES = ("ok", "error", "timeout", "refused")
 
 HTTP_REQUESTS = Counter(
     "http_requests_total", "Requests answered, by method, route template and status code.",
@@ -49,7 +49,8 @@ HTTP_SECONDS = Histogram(
 RASA_SECONDS = Histogram(
     "shop_gateway_rasa_seconds",
     "Round trips to the Rasa server (message: a visitor message through the gateway channel; "
-    "append_events and parse: storing a message for an agent), by outcome.",
+    "append_events and parse: storing a message for an agent), by outcome (refused: a replica "
+    "refused the connection and the call moved on to the next).",
     ["call", "outcome"], buckets=(0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30),
 )
 RATE_LIMITED = Counter(

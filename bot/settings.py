@@ -51,8 +51,10 @@ class Settings(BaseSettings):
     database_url: str = Field(
         f"sqlite:///{VAR_DIR / 'shop.db'}", description="SQLAlchemy URL of the shop database"
     )
+    # One Rasa server, or several replicas separated by commas (api/replicas.py picks one per conversation).
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = DEV_RASA_TOKEN
+    # The action server(s) the gateway checks for /health (comma-separated, as rasa_url).
     action_server_url: str = "http://127.0.0.1:5055"
     rasa_timeout_seconds: float = 10.0
     # Verification throttle (bot/orders/throttle.py): failed order-number/email pairs
@@ -86,6 +88,7 @@ class Settings(BaseSettings):
     broker_url: str = ""
     amqp_url: str = ""
     amqp_queue: str = "rasa_core_events"
+    amqp_exchange: str = "rasa-exchange"  # Rasa's fanout exchange (endpoints.scaled.yml: exchange_name)
     # Signs conversation ids, console login nonces and source digests. Empty: a random
     # key kept in var/secret_key (made on first run); production must set one.
     secret_key: str = ""

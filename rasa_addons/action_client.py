@@ -14,15 +14,24 @@ keep-alive of 120 s). A JSON body that carries the domain is encoded with
 the domain's text cached: Rasa's `Domain.as_dict()` returns the same dict
 object for as long as the model is loaded, so the text is cached for that
 object. `rasa_addons/__init__.py` calls `install()`.
+
+Several action servers (the scaled mode, issue #19): an endpoint `url` may list
+several base URLs separated by commas. Calls take turns over them, and a call
+whose connection is refused (the server never got it) goes to the next one at
+once; a server that refused is tried last for `REST_SECONDS`. A call that failed
+after it reached a server is not sent again: an action may have changed an order.
+Behind a load balancer (a Kubernetes Service) give the one URL.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import ssl
-from typing import Any, Dict, Optional, Text
+import time
+from typing import Any, Dict, List, Optional, Text
 
 import aiohttp
 from aiohttp import ContentTypeError
@@ -32,6 +41,43 @@ from rasa.utils.endpoints import ClientResponseError, EndpointConfig, concat_url
 
 _MARK = "_shop_pooled_requests"
 _SESSIONS = "_shop_sessions"
+_SERVERS = "_shop_servers"
+REST_SECONDS = 5.0
+
+
+class Servers:
+    """The base URLs of one endpoint, taken in turns; one that refused a connection rests a while."""
+
+    def __init__(self, urls: List[Text], clock=time.monotonic) -> None:
+        self.urls = urls
+        self._turn = itertools.count()
+        self._clock = clock
+        self._rested_until: Dict[Text, float] = {}
+
+    def order(self) -> List[Text]:
+        """Every URL, starting with the next one's turn; rested ones last."""
+        start = next(self._turn) % len(self.urls)
+        turn = self.urls[start:] + self.urls[:start]
+        now = self._clock()
+        return sorted(turn, key=lambda url: self._rested_until.get(url, 0.0) > now)
+
+    def rest(self, url: Text) -> None:
+        self._rested_until[url] = self._clock() + REST_SECONDS
+
+    def revive(self, url: Text) -> None:
+        self._rested_until.pop(url, None)
+
+
+def servers_of(endpoint: EndpointConfig) -> Servers:
+    """The endpoint's URLs (its `url`, split at commas), kept on the endpoint."""
+    servers = endpoint.__dict__.get(_SERVERS)
+    if servers is None or servers.urls != _split(endpoint.url):
+        servers = endpoint.__dict__[_SERVERS] = Servers(_split(endpoint.url))
+    return servers
+
+
+def _split(url: Optional[Text]) -> List[Text]:
+    return [part.strip() for part in (url or "").split(",") if part.strip()] or [url or ""]
 
 
 class _DomainText:
@@ -98,7 +144,6 @@ async def pooled_request(
     if "json" in kwargs:  # what aiohttp would send for json=..., with the domain's text cached
         kwargs["data"] = encode_body(kwargs.pop("json")).encode("utf-8")
         headers.setdefault("Content-Type", "application/json")
-    url = concat_url(self.url, subpath)
     sslcontext = None
     if self.cafile:
         try:
@@ -108,15 +153,26 @@ async def pooled_request(
                 f"Failed to find certificate file, '{os.path.abspath(self.cafile)}' does not exist."
             ) from e
     params = self.combine_parameters(kwargs)
-    async with _session(self).request(
-        method, url, headers=headers, params=params, compress=compress, ssl=sslcontext, **kwargs
-    ) as response:
-        if response.status >= 400:
-            raise ClientResponseError(response.status, response.reason, await response.content.read())
+    servers = servers_of(self)
+    order = servers.order()
+    for index, base in enumerate(order):
         try:
-            return await response.json()
-        except ContentTypeError:
-            return None
+            async with _session(self).request(
+                method, concat_url(base, subpath), headers=headers, params=params, compress=compress,
+                ssl=sslcontext, **kwargs
+            ) as response:
+                servers.revive(base)
+                if response.status >= 400:
+                    raise ClientResponseError(response.status, response.reason, await response.content.read())
+                try:
+                    return await response.json()
+                except ContentTypeError:
+                    return None
+        except aiohttp.ClientConnectorError:
+            servers.rest(base)
+            if index == len(order) - 1:
+                raise
+    return None  # not reached: the loop returns or raises
 
 
 def install() -> None:

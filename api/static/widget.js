@@ -23,7 +23,7 @@
       label: "Your message", placeholder: "Type your message…", send: "Send", messages: "Conversation",
       offline: "You are offline. We will reconnect when you are back.", reconnecting: "Connection lost. Reconnecting…",
       connected: "Connected again.", typing: "Assistant is typing",
-      sending: "Sending…", notSent: "Not sent.", retry: "Retry",
+      sending: "Sending…", moment: "One moment…", notSent: "Not sent.", retry: "Retry",
       rateLimited: "You are sending messages too quickly. Please wait a moment, then retry.",
       rejected: "This message could not be sent. Please shorten or rephrase it.",
       newMessages: "New messages", unread: "{n} unread", you: "You", bot: "Assistant", agent: "Support agent",
@@ -39,7 +39,7 @@
       label: "Ihre Nachricht", placeholder: "Nachricht eingeben…", send: "Senden", messages: "Unterhaltung",
       offline: "Sie sind offline. Wir verbinden neu, sobald Sie zurück sind.", reconnecting: "Verbindung unterbrochen. Verbinde neu…",
       connected: "Wieder verbunden.", typing: "Assistent schreibt",
-      sending: "Wird gesendet…", notSent: "Nicht gesendet.", retry: "Erneut senden",
+      sending: "Wird gesendet…", moment: "Einen Moment…", notSent: "Nicht gesendet.", retry: "Erneut senden",
       rateLimited: "Sie senden zu schnell. Bitte warten Sie kurz und senden Sie dann erneut.",
       rejected: "Diese Nachricht konnte nicht gesendet werden. Bitte kürzen oder umformulieren.",
       newMessages: "Neue Nachrichten", unread: "{n} ungelesen", you: "Sie", bot: "Assistent", agent: "Support",
@@ -601,6 +601,12 @@ textarea{font-size:16px}
         if (byCid.get(it.cid) != it) return;
         if (g != gen) continue; // session replaced: send to the new one
         if (r.status == 404) { await reset(unsent()); continue; }
+        // The bot's server went away mid-answer; another takes over. Same client_id: never answered twice.
+        if (r.status == 503 && r.data.error == "turn interrupted") {
+          setState(it, "sending", S.moment);
+          await new Promise((ok) => setTimeout(ok, Math.min(r.wait, 10000)));
+          continue;
+        }
         if (r.ok) {
           ingest(r.data, false);
           if (it.state == "sending") settle(it, null);

@@ -41,7 +41,8 @@ def _follow(tracker, settings) -> None:
         signal.signal(sig, lambda *_: stop.set())
     if settings.amqp_url:
         from bot.summaries import feed_amqp  # pika is only needed where RabbitMQ is used
-        feed_amqp.follow(tracker, settings.amqp_url, queue=settings.amqp_queue, stop=stop)
+        feed_amqp.follow(tracker, settings.amqp_url, queue=settings.amqp_queue, exchange=settings.amqp_exchange,
+                         stop=stop)
     else:
         feed_sql.follow(tracker, make_engine(settings.broker_database_url), stop=stop)
 

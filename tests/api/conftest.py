@@ -24,9 +24,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def silent_server() -> Iterator[str]:
-    """A TCP server that accepts connections and never answers (a hung Rasa)."""
+def _server(on_connection) -> Iterator[str]:
+    """A TCP server on a free loopback port that hands each connection to ``on_connection``."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(16)
@@ -38,9 +37,10 @@ def silent_server() -> Iterator[str]:
         while not stop.is_set():
             try:
                 conn, _ = server.accept()
-                held.append(conn)
             except OSError:
                 continue
+            held.append(conn)
+            on_connection(conn)
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
@@ -50,6 +50,26 @@ def silent_server() -> Iterator[str]:
     for conn in held:
         conn.close()
     server.close()
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """A TCP server that accepts connections and never answers (a hung Rasa)."""
+    yield from _server(lambda conn: None)
+
+
+@pytest.fixture
+def dropping_server() -> Iterator[str]:
+    """A TCP server that reads a request and closes the connection unanswered (a Rasa that died mid-turn)."""
+    def drop(conn: socket.socket) -> None:
+        conn.settimeout(2)
+        try:
+            conn.recv(65536)
+        except OSError:
+            pass
+        conn.close()
+
+    yield from _server(drop)
 
 
 @pytest.fixture

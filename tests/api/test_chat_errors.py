@@ -2,6 +2,7 @@ import time
 
 import pytest
 
+from api.errors import INTERRUPTED_ERROR, INTERRUPTED_MESSAGE
 from tests.api.conftest import free_port
 
 
@@ -62,6 +63,14 @@ def test_hung_rasa_answers_503_after_the_timeout(make_client, silent_server):
     response = client.post("/api/chat", json={"message": "hello"})
     assert response.status_code == 503
     assert time.monotonic() - started < 4
+
+
+def test_a_rasa_that_drops_the_message_asks_for_it_again_in_a_moment(make_client, dropping_server):
+    client = make_client(rasa_url=dropping_server, timeout=5.0)
+    response = client.post("/api/chat", json={"message": "hello"})
+    assert response.status_code == 503
+    assert response.json() == {"error": INTERRUPTED_ERROR, "detail": INTERRUPTED_MESSAGE}
+    assert response.headers["retry-after"] == "2"  # the widget sends it again after that (same client_id)
 
 
 def test_health_reports_each_component(client):

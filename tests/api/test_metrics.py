@@ -68,7 +68,7 @@ def test_each_rasa_round_trip_is_timed_with_its_outcome(gateway):
         return sample(after, "shop_gateway_rasa_seconds_count", **labels) \
             - sample(before, "shop_gateway_rasa_seconds_count", **labels)
 
-    assert (grew("ok"), grew("error"), grew("timeout")) == (1, 1, 0)
+    assert (grew("ok"), grew("refused"), grew("error"), grew("timeout")) == (1, 1, 0, 0)
 
 
 def test_a_rasa_that_does_not_answer_shows_as_timeouts(make_client, silent_server):

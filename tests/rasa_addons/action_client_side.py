@@ -26,6 +26,15 @@ from rasa_addons.action_client import encode_body, pooled_request  # noqa: E402
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 async def main() -> dict:
     seen: list = []
     peers: set = set()
@@ -61,18 +70,53 @@ async def main() -> dict:
     except ClientResponseError as e:
         error = e.status
     not_json = await endpoint.request(json={}, subpath="../plain")
+    one_server_seen, one_server_peers = list(seen), set(peers)
+
+    # Several action servers: calls take turns; a refused connection moves on to the next.
+    second_seen: list = []
+
+    async def second_webhook(request: web.Request) -> web.Response:
+        second_seen.append(await request.json())
+        return web.json_response({"events": [], "responses": [{"text": "second"}]})
+
+    second_app = web.Application()
+    second_app.add_routes([web.post("/webhook", second_webhook)])
+    second_runner = web.AppRunner(second_app)
+    await second_runner.setup()
+    second_site = web.TCPSite(second_runner, "127.0.0.1", 0)
+    await second_site.start()
+    second_port = second_site._server.sockets[0].getsockname()[1]
+    dead_port = _closed_port()
+    first, second, dead = (f"http://127.0.0.1:{p}/webhook" for p in (port, second_port, dead_port))
+    both = EndpointConfig(url=f"{first},{second}")
+    before = len(seen)
+    in_turns = [(await both.request(json={"n": n}))["responses"][0]["text"] for n in range(4)]
+    took_turns = {"first": len(seen) - before, "second": len(second_seen)}
+    with_dead = EndpointConfig(url=f"{dead}, {second}")
+    past_dead = [(await with_dead.request(json={"n": n}))["responses"][0]["text"] for n in range(3)]
+    all_dead = EndpointConfig(url=f"{dead},{dead.replace(str(dead_port), str(_closed_port()))}")
+    try:
+        await all_dead.request(json={})
+        all_dead_error = None
+    except Exception as e:  # what RemoteAction turns into "failed to execute custom action"
+        all_dead_error = type(e).__name__
+    await second_runner.cleanup()
     await runner.cleanup()
     return {
         "installed": EndpointConfig.request is pooled_request,
         "replies": replies,
-        "bodies_equal": all(s["body"] == json.loads(json.dumps(body)) for s in seen),
+        "bodies_equal": all(s["body"] == json.loads(json.dumps(body)) for s in one_server_seen),
         "domain_sent": seen[0]["body"].get("domain") == json.loads(json.dumps(domain.as_dict())),
         "token": seen[0]["query"].get("token"),
         "header": seen[0]["headers"].get("X-Shop"),
         "content_type": seen[0]["headers"].get("Content-Type"),
-        "connections": len(peers),
+        "connections": len(one_server_peers),
         "error_status": error,
         "not_json": not_json,
+        "in_turns": in_turns,
+        "took_turns": took_turns,
+        "past_dead": past_dead,
+        "all_dead_error": all_dead_error,
         "encode": [json.loads(encode_body(x)) == x for x in ({}, {"domain": {}}, {"domain": {"a": 1}, "b": [2]},
                                                             [1, 2], {"domain": "not a dict"})],
     }

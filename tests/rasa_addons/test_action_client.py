@@ -37,3 +37,16 @@ def test_connections_are_reused(result):
 def test_errors_as_stock_rasa(result):
     assert result["error_status"] == 500  # ClientResponseError, as RemoteAction expects
     assert result["not_json"] is None
+
+
+def test_several_action_servers_take_turns(result):
+    assert sorted(result["in_turns"]) == ["ok", "ok", "second", "second"]
+    assert result["took_turns"] == {"first": 2, "second": 2}
+
+
+def test_a_server_that_refuses_connections_is_passed_over(result):
+    assert result["past_dead"] == ["second"] * 3  # the dead one first in turn, then rested: never an error
+
+
+def test_when_every_server_refuses_the_call_fails_as_with_one(result):
+    assert result["all_dead_error"] == "ClientConnectorError"
