@@ -1,16 +1,31 @@
-"""Rate limits on visitor traffic, with the `limits` library (memory or Redis storage)."""
+"""Rate limits on visitor traffic, with the `limits` library (memory or Redis storage).
+
+With Redis (``SHOP_RATE_LIMIT_STORAGE=redis://...``) every gateway replica counts into the
+same windows. While Redis does not answer, each process counts in its own memory instead
+(the same limits, per process) and tries Redis again after ``RETRY_SHARED_SECONDS``: a Redis
+restart must not turn every visitor's message into an error, nor lift the limits.
+"""
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 
 from limits import RateLimitItem, parse_many
-from limits.storage import storage_from_string
+from limits.errors import StorageError
+from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+from redis.exceptions import RedisError
 
 from api.metrics import count_refusal
 from bot.settings import Settings
+
+
+logger = logging.getLogger(__name__)
+
+RETRY_SHARED_SECONDS = 5.0
+_STORAGE_DOWN = (StorageError, RedisError, OSError)
 
 
 class RateLimited(Exception):
@@ -25,7 +40,9 @@ class RateLimits:
     """Named limits (messages, sessions, connections), each checked per key."""
 
     def __init__(self, settings: Settings) -> None:
-        self._limiter = MovingWindowRateLimiter(storage_from_string(settings.rate_limit_storage))
+        self._shared = MovingWindowRateLimiter(storage_from_string(settings.rate_limit_storage))
+        self._local = MovingWindowRateLimiter(MemoryStorage())
+        self._shared_down_until = 0.0
         self._limits: dict[str, list[RateLimitItem]] = {
             "messages": parse_many(settings.rate_limit_messages),
             "sessions": parse_many(settings.rate_limit_sessions),
@@ -36,8 +53,19 @@ class RateLimits:
 
     def hit(self, name: str, key: str) -> None:
         """Count one request for ``key`` under limit ``name``; raise ``RateLimited`` if over."""
+        if time.monotonic() >= self._shared_down_until:
+            try:
+                self._hit(self._shared, name, key)
+                return
+            except _STORAGE_DOWN as exc:
+                logger.warning("rate-limit storage unavailable (%s): counting in this process for %.0f s",
+                               type(exc).__name__, RETRY_SHARED_SECONDS)
+                self._shared_down_until = time.monotonic() + RETRY_SHARED_SECONDS
+        self._hit(self._local, name, key)
+
+    def _hit(self, limiter: MovingWindowRateLimiter, name: str, key: str) -> None:
         for item in self._limits[name]:
-            if not self._limiter.hit(item, name, key):
+            if not limiter.hit(item, name, key):
                 count_refusal(name)
-                reset_at, _remaining = self._limiter.get_window_stats(item, name, key)
+                reset_at, _remaining = limiter.get_window_stats(item, name, key)
                 raise RateLimited(max(1, math.ceil(reset_at - time.time())))

@@ -1,0 +1,20 @@
+"""Rate limits while their shared Redis storage does not answer: counted per process, never an error."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.rate_limit import RateLimited, RateLimits
+from bot.settings import Settings
+from tests.api.conftest import free_port
+
+
+def test_with_redis_down_the_limits_still_hold_in_this_process():
+    settings = Settings(rate_limit_storage=f"redis://127.0.0.1:{free_port()}", rate_limit_messages="3/minute",
+                        secret_key="k" * 48)
+    limits = RateLimits(settings)
+    for _ in range(3):
+        limits.hit("messages", "visitor-1")  # no Redis error reaches the caller
+    with pytest.raises(RateLimited):
+        limits.hit("messages", "visitor-1")
+    limits.hit("messages", "visitor-2")  # other keys keep their own windows
