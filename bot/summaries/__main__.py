@@ -1,6 +1,7 @@
 """The summary tables' commands.
 
     python -m bot.summaries follow      # build them if missing, then apply the broker's events as they come
+                                        # (and sweep the tracker store for any the broker lost)
     python -m bot.summaries backfill    # apply every tracker event again (--rebuild: from empty tables)
     python -m bot.summaries status      # how far behind the feed is
 """
@@ -20,6 +21,7 @@ from bot.logging_setup import configure_logging
 from bot.settings import get_settings
 from bot.summaries import backfill as backfilling
 from bot.summaries import feed_sql
+from bot.summaries import sweep as sweeping
 from bot.summaries.status import feed_status
 from bot.summaries.tables import ensure_tables, summaries
 
@@ -34,11 +36,17 @@ def _backfill(tracker, *, rebuild: bool) -> None:
 def _follow(tracker, settings) -> None:
     with tracker.begin() as conn:
         fresh = ensure_tables(conn)
+    sweeping.start_at_newest(tracker)
     if fresh:  # first start, or a new layout: what the tracker store already holds comes first
         _backfill(tracker, rebuild=False)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    # What the broker lost (a replica killed after storing a turn, a dropped connection), the
+    # tracker store still has: swept every few seconds beside the broker's feed (sweep.py).
+    sweeper = threading.Thread(target=sweeping.follow, args=(tracker,), kwargs={"stop": stop},
+                               name="tracker-sweep", daemon=True)
+    sweeper.start()
     if settings.amqp_url:
         from bot.summaries import feed_amqp  # pika is only needed where RabbitMQ is used
         feed_amqp.follow(tracker, settings.amqp_url, queue=settings.amqp_queue, exchange=settings.amqp_exchange,

@@ -30,24 +30,31 @@ def backfill(engine: Engine, *, rebuild: bool = False, batch: int = BATCH,
         ensure_tables(conn)
         if not has_events_table(conn):
             return 0
-    after, done = 0, 0
-    while True:
-        with engine.begin() as conn:
-            rows = conn.execute(
-                select(events.c.id, events.c.sender_id, events.c.type_name, events.c.timestamp,
-                       events.c.intent_name, events.c.action_name, events.c.data)
-                .where(events.c.id > after).order_by(events.c.id).limit(batch)
-            ).all()
-            if not rows:
-                break
-            apply_events(conn, ((row.sender_id, row_event(row._mapping)) for row in rows))
-        after, done = rows[-1].id, done + len(rows)
-        if progress:
-            progress(done)
+    done = apply_stored(engine, after=0, batch=batch, progress=progress)
     with engine.begin() as conn:
         analyze(conn)
     logger.info("backfilled the summaries from %d tracker events", done)
     return done
+
+
+def apply_stored(engine: Engine, *, after: int, upto: int | None = None, batch: int = BATCH,
+                 progress: Callable[[int], None] | None = None) -> int:
+    """Apply the tracker store's events with ``after`` < id (<= ``upto``), a batch per transaction;
+    returns how many were read."""
+    done = 0
+    while True:
+        with engine.begin() as conn:
+            query = select(events.c.id, events.c.sender_id, events.c.type_name, events.c.timestamp,
+                           events.c.intent_name, events.c.action_name, events.c.data).where(events.c.id > after)
+            if upto is not None:
+                query = query.where(events.c.id <= upto)
+            rows = conn.execute(query.order_by(events.c.id).limit(batch)).all()
+            if not rows:
+                return done
+            apply_events(conn, ((row.sender_id, row_event(row._mapping)) for row in rows))
+        after, done = rows[-1].id, done + len(rows)
+        if progress:
+            progress(done)
 
 
 def analyze(conn) -> None:

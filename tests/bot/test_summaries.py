@@ -285,3 +285,32 @@ def test_search_finds_text_with_quotes_wildcards_and_any_case_exactly(tracker, n
     with tracker.connect() as conn:
         found = {c.sender_id for c in list_conversations(conn, filters=ConversationFilters(text=needle)).items}
     assert found == {"has-it"}
+
+
+def test_the_sweep_applies_what_the_broker_lost_once_and_only_up_to_the_last_sweeps_newest(tracker, tmp_path):
+    from bot.summaries import sweep as sweeping
+
+    broker = _broker(tmp_path)
+    third = len(ROWS) // 3
+    with tracker.begin() as conn:
+        ensure_tables(conn)
+    _insert_raw(tracker, ROWS[:third])
+    _publish(broker, ROWS[:third])
+    catch_up(tracker, broker)
+    sweeping.start_at_newest(tracker)  # what is stored so far, the broker (or a backfill) applied
+    ceiling = sweeping.sweep(tracker, None)
+    assert ceiling == third
+    # Stored, but the broker delivers only every other event (a replica killed, a connection dropped).
+    _insert_raw(tracker, ROWS[third:])
+    _publish(broker, ROWS[third::2])
+    catch_up(tracker, broker)
+    # This sweep may only go up to what the previous one saw: nothing new yet.
+    ceiling = sweeping.sweep(tracker, ceiling)
+    assert ceiling == len(ROWS)
+    with tracker.connect() as conn:
+        assert conn.execute(select(sweeping.feeds.c.position).where(sweeping.feeds.c.name == sweeping.NAME)
+                            ).scalar() == third
+    sweeping.sweep(tracker, ceiling)  # the next one applies the rest; what the broker delivered counts once
+    _same(tracker, ROWS)
+    sweeping.sweep(tracker, sweeping.sweep(tracker, ceiling))  # again: nothing doubles
+    _same(tracker, ROWS)
