@@ -7,10 +7,9 @@ import math
 import time
 
 from limits import RateLimitItem, parse_many
-from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
-from api.rate_limit import RateLimited
+from api.rate_limit import RateLimited, SharedOrLocal
 from bot.settings import Settings
 
 
@@ -28,7 +27,8 @@ class LoginThrottle:
     """
 
     def __init__(self, settings: Settings) -> None:
-        self._limiter = FixedWindowRateLimiter(storage_from_string(settings.rate_limit_storage))
+        # While a shared Redis does not answer, counted in this process (api/rate_limit.py).
+        self._limiter = SharedOrLocal(FixedWindowRateLimiter, settings.rate_limit_storage)
         self._per_email = parse_many(settings.rate_limit_logins)
         self._per_ip = parse_many(settings.rate_limit_login_ips)
 

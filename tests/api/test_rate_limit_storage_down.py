@@ -18,3 +18,17 @@ def test_with_redis_down_the_limits_still_hold_in_this_process():
     with pytest.raises(RateLimited):
         limits.hit("messages", "visitor-1")
     limits.hit("messages", "visitor-2")  # other keys keep their own windows
+
+
+def test_console_logins_are_throttled_in_this_process_while_redis_is_down():
+    from api.console.throttle import LoginThrottle
+
+    settings = Settings(rate_limit_storage=f"redis://127.0.0.1:{free_port()}", rate_limit_logins="2/15minutes",
+                        secret_key="k" * 48)
+    throttle = LoginThrottle(settings)
+    for _ in range(2):
+        throttle.attempt(email="ann@shop.example", ip="10.0.0.1")
+    with pytest.raises(RateLimited):
+        throttle.attempt(email="ann@shop.example", ip="10.0.0.1")
+    throttle.succeeded(email="ann@shop.example", ip="10.0.0.1")  # clears the email's count, no error
+    throttle.attempt(email="ann@shop.example", ip="10.0.0.1")
