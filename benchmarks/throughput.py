@@ -54,7 +54,6 @@ import os
 import secrets
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -107,23 +106,26 @@ class Product:
     colour: str  # a colour it is in stock in
 
 
-def read_shop(db: Path, count: int = 12) -> tuple[list[Product], list[tuple[str, str]]]:
-    """Products (one per category first, in stock in some colour) and orders (number, email) of the seeded DB."""
-    con = sqlite3.connect(db)
+def read_shop(db: Path | str, count: int = 12) -> tuple[list[Product], list[tuple[str, str]]]:
+    """Products (one per category first, in stock in some colour) and orders (number, email) of the
+    seeded DB: a SQLite file, or a SQLAlchemy URL."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(f"sqlite:///{db}" if isinstance(db, Path) else db)
     try:
-        rows = con.execute(
-            """SELECT p.name, c.name, b.name, p.price,
-                      (SELECT v.color FROM product_variants v WHERE v.product_id = p.id AND v.stock > 0
-                       ORDER BY v.id LIMIT 1)
-                 FROM products p JOIN categories c ON c.id = p.category_id JOIN brands b ON b.id = p.brand_id
-                ORDER BY p.id"""
-        ).fetchall()
-        orders = con.execute(
-            "SELECT number, email FROM orders WHERE status IN ('placed', 'shipped', 'delivered') ORDER BY id LIMIT ?",
-            (count,),
-        ).fetchall()
+        with engine.connect() as con:
+            rows = con.execute(text(
+                """SELECT p.name, c.name, b.name, p.price,
+                          (SELECT v.color FROM product_variants v WHERE v.product_id = p.id AND v.stock > 0
+                           ORDER BY v.id LIMIT 1)
+                     FROM products p JOIN categories c ON c.id = p.category_id JOIN brands b ON b.id = p.brand_id
+                    ORDER BY p.id"""
+            )).all()
+            orders = [tuple(row) for row in con.execute(text(
+                "SELECT number, email FROM orders WHERE status IN ('placed', 'shipped', 'delivered') "
+                "ORDER BY id LIMIT :count"), {"count": count}).all()]
     finally:
-        con.close()
+        engine.dispose()
     products, seen = [], set()
     for name, category, brand, price, colour in rows:
         if colour and category not in seen:

@@ -68,6 +68,8 @@ class Topology:
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(48))
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Keep the caller's own SHOP_* settings (make run-scaled); tests and benchmarks start clean.
+    inherit_settings: bool = False
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     commands: dict[str, list[str]] = field(default_factory=dict)
 
@@ -95,7 +97,7 @@ class Topology:
 
     def env(self) -> dict[str, str]:
         """The environment of every process: the service's SHOP_* settings and endpoints.scaled.yml's."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SHOP_")}
+        env = {k: v for k, v in os.environ.items() if self.inherit_settings or not k.startswith("SHOP_")}
         pg, redis, amqp = urlsplit(self.pg_server), urlsplit(self.redis_url), urlsplit(self.amqp_url)
         env.update(
             SHOP_DATABASE_URL=self.shop_db_url,
@@ -120,6 +122,7 @@ class Topology:
             SHOP_LOCK_REDIS_HOST=redis.hostname or "127.0.0.1",
             SHOP_LOCK_REDIS_PORT=str(redis.port or 6379),
             SHOP_LOCK_REDIS_DB=(redis.path.strip("/") or "0"),
+            SHOP_LOCK_REDIS_PASSWORD=unquote(redis.password or ""),
             SHOP_AMQP_HOST=amqp.hostname or "127.0.0.1",
             SHOP_AMQP_PORT=str(amqp.port or 5672),
             SHOP_AMQP_USER=unquote(amqp.username or "guest"),
@@ -259,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         tracker_db=env.get("SHOP_SCALED_TRACKER_DB", Topology.tracker_db),
         redis_url=env.get("SHOP_REDIS_URL", Topology.redis_url), amqp_url=env.get("SHOP_AMQP_URL", Topology.amqp_url),
         token=env.get("SHOP_RASA_TOKEN") or secrets.token_urlsafe(24),
-        secret_key=env.get("SHOP_SECRET_KEY") or secrets.token_urlsafe(48),
+        secret_key=env.get("SHOP_SECRET_KEY") or secrets.token_urlsafe(48), inherit_settings=True,
     )
     stopping = False
 
