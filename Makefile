@@ -40,6 +40,10 @@ bench-scale: ## at a real shop's size, SQLite and PostgreSQL, before/after issue
 	@status=0; .venv/bin/python benchmarks/scale.py || status=1; \
 	  .venv/bin/python benchmarks/console_scale.py || status=1; exit $$status
 
+bench-scale-out: ## the scaled mode with 1 and 2 Rasa replicas, 32 and 128 conversations through the gateway, on this machine's PostgreSQL, Redis and RabbitMQ
+	@bash -c 'source scripts/lib.sh && setup_envs && ensure_model'
+	@.venv/bin/python benchmarks/scale_out.py $(SCALE_OUT_ARGS)
+
 aggregates: ## rebuild the precomputed best sellers and catalog groups now (make run does it every 5 minutes)
 	@.venv/bin/python -m bot.aggregates
 

@@ -35,7 +35,7 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, cpu_seconds, free_port, machine, memory_mb, percentile  # noqa: E402
+from _common import ROOT, cpu_seconds, free_port, machine, memory_mb, percentile, process_tree  # noqa: E402
 from throughput import UNTHROTTLED, GatewayPath, Tally, Visitor, Budget, read_shop, shop_visits, warmup_budgets  # noqa: E402
 
 from scripts.scaled import Topology  # noqa: E402
@@ -175,7 +175,7 @@ def measure(replicas: int, args: argparse.Namespace) -> dict[str, Any]:
     )
     result: dict[str, Any] = {"replicas": replicas, "levels": []}
     try:
-        topology.prepare()
+        topology.prepare(quiet=True)
         visits = shop_visits(*read_shop(topology.shop_db_url))
         started = time.perf_counter()
         topology.start()
@@ -192,6 +192,9 @@ def measure(replicas: int, args: argparse.Namespace) -> dict[str, Any]:
                   f"{level['errors']} errors", file=sys.stderr, flush=True)
         result["rss_after_mb"] = [memory_mb(pid) for name, pid in sorted(topology.pids().items())
                                   if name.startswith("rasa-")]
+        # Each process's RSS after the run (the gateway: its largest worker; uvicorn's parent is small).
+        result["rss_by_process_mb"] = {name: max(memory_mb(p) for p in process_tree(pid))
+                                       for name, pid in sorted(topology.pids().items())}
         result["answered"], result["failed"] = path.answered, path.failed
         result["stored"] = wait_for_summaries(topology)
     finally:
@@ -254,6 +257,7 @@ def report(results: list[dict[str, Any]]) -> None:
               f"; summary turns {s['summary_turns']} for {s['user_events']} visitor events "
               f"({'the broker lost nothing' if s['summary_turns'] == s['user_events'] else 'MISMATCH'}); "
               f"Rasa RSS per replica {', '.join(f'{m:.0f}' for m in r['rss_after_mb'])} MB after the run")
+        print("  RSS after the run, MB: " + ", ".join(f"{name} {mb:.0f}" for name, mb in r["rss_by_process_mb"].items()))
         for lv in r["levels"]:
             for sample in lv["error_samples"]:
                 print(f"  error (C={lv['concurrency']}): {sample}")

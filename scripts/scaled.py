@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -134,17 +135,16 @@ class Topology:
             PYTHONDONTWRITEBYTECODE="1",
             PYTHONPATH=str(ROOT),
         )
-        if self.workers > 1:  # /metrics adds up every worker's figures
-            prom = self.workdir / "prometheus"
-            prom.mkdir(parents=True, exist_ok=True)
-            env["PROMETHEUS_MULTIPROC_DIR"] = str(prom)
+        if self.workers > 1:  # /metrics adds up every worker's figures (made empty by start())
+            env["PROMETHEUS_MULTIPROC_DIR"] = str(self.workdir / "prometheus")
         env.update(self.extra_env)
         return env
 
     # --- the databases -----------------------------------------------------------------
 
-    def prepare(self) -> None:
-        """Make the PostgreSQL databases if missing; migrate and seed the shop DB."""
+    def prepare(self, *, quiet: bool = False) -> None:
+        """Make the PostgreSQL databases if missing; migrate and seed the shop DB (``quiet``: without
+        the seed's report of demo orders)."""
         from sqlalchemy import create_engine, text
 
         admin = create_engine(f"{self.pg_server}/postgres", isolation_level="AUTOCOMMIT")
@@ -156,8 +156,8 @@ class Topology:
         finally:
             admin.dispose()
         env = self.env()
-        subprocess.run([str(PYTHON), "-m", "bot.migrate"], cwd=ROOT, env=env, check=True)
-        subprocess.run([str(PYTHON), "-m", "bot.seed", "--if-empty"], cwd=ROOT, env=env, check=True)
+        for module in (["bot.migrate"], ["bot.seed", "--if-empty"]):
+            subprocess.run([str(PYTHON), "-m", *module], cwd=ROOT, env=env, check=True, capture_output=quiet)
 
     # --- processes ---------------------------------------------------------------------
 
@@ -175,6 +175,9 @@ class Topology:
 
     def start(self, timeout: float = 300) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
+        prom = self.workdir / "prometheus"  # stale files of a previous run would be added up too
+        shutil.rmtree(prom, ignore_errors=True)
+        prom.mkdir()
         for i in range(self.rasa):  # the slowest to load: first
             self._spawn(f"rasa-{i}", self.rasa_command(i))
         for i in range(self.actions):

@@ -203,3 +203,30 @@ def test_without_websockets_the_widget_falls_back_to_long_polling(context, shop)
     page.locator('[data-testid="message"][data-from="visitor"]', has_text="what payment methods").wait_for(timeout=40_000)
     seqs = page.locator('[data-testid="message"]').evaluate_all("els => els.map(e => e.dataset.seq).filter(Boolean)")
     assert len(seqs) == len(set(seqs))
+
+
+def test_a_turn_interrupted_by_a_dying_replica_shows_one_moment_and_is_sent_again(page):
+    """A Rasa replica that dies with the message (api/rasa_client.py) makes the gateway answer 503
+    "turn interrupted"; the widget says "One moment…" and sends it again with the same client_id.
+    The first answer is stood in for here (the real one, from a killed replica: tests/e2e/test_scale_out.py)."""
+    sent: list[dict] = []
+
+    def interrupt_once(route):
+        sent.append(route.request.post_data_json)
+        if len(sent) == 1:
+            route.fulfill(status=503, headers={"Retry-After": "1", "Content-Type": "application/json"},
+                          body='{"error": "turn interrupted", "detail": "One moment please"}')
+        else:
+            route.continue_()
+
+    page.route("**/api/sessions/*/messages", interrupt_once)
+    open_widget(page)
+    box = page.get_by_test_id("input")
+    box.fill("how long does delivery take?")
+    box.press("Enter")
+    mine = page.locator('[data-testid="message"][data-from="visitor"]').last
+    wait_until(page, lambda: "One moment" in mine.inner_text(), what="the one-moment notice")
+    wait_until(page, lambda: _bot_texts(page) and "working days" in _last_bot_text(page), what="the answer")
+    assert len(sent) == 2 and sent[0]["client_id"] == sent[1]["client_id"]
+    assert page.locator('[data-testid="message"][data-from="visitor"]').count() == 1
+    assert mine.get_attribute("data-state") == "sent"
