@@ -80,6 +80,7 @@ class RasaClient:
         ``RasaUnavailable`` (logged as ``failure``) when no replica takes it, ``TurnInterrupted``
         when the one that took it failed before answering.
         """
+        await self.replicas.refresh()
         for url in self.replicas.order(key):
             started = time.perf_counter()
             try:
@@ -163,6 +164,7 @@ class RasaClient:
 
     async def rasa_health(self, *, timeout: float = 2.0) -> tuple[bool, str]:
         """Is a Rasa server up with a model loaded?"""
+        await self.replicas.refresh()
         ok, detail = await self._probe_all(self.replicas.urls, "/status", what="Rasa replicas", timeout=timeout,
                                            params={"token": self._token})
         if ok and len(self.replicas.urls) == 1:

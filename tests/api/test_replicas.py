@@ -64,7 +64,11 @@ def test_the_setting_lists_replicas_separated_by_commas():
 
 
 def _client(handler) -> RasaClient:
+    async def as_given(host: str, port: int) -> list[str]:
+        return [host]
+
     client = RasaClient(rasa_url=",".join(URLS), action_server_url="http://actions:5055", token="t", timeout=5)
+    client.replicas = Replicas(URLS, resolve=as_given)  # the names stand for one replica each
     client._http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
     return client
 
@@ -128,3 +132,42 @@ def test_health_counts_the_replicas_that_answer():
 
     ok, detail = _run(_client(handler).rasa_health())
     assert ok and detail.startswith("2 of 3 Rasa replicas answer") and "rasa-b" in detail
+
+
+def test_a_name_with_several_addresses_is_one_replica_per_address_looked_up_again_later():
+    clock = Clock()
+    answers = {"rasa": ["10.0.0.7", "10.0.0.5"]}
+    looked_up: list[str] = []
+
+    async def resolve(host: str, port: int) -> list[str]:
+        looked_up.append(host)
+        if host not in answers:
+            raise OSError("no such host")
+        return sorted(answers[host])
+
+    replicas = Replicas(["http://rasa:5005", "http://10.0.0.9:5005", "http://localhost:5005"], clock=clock,
+                        resolve=resolve)
+    answers["localhost"] = ["127.0.0.1", "::1"]
+    _run(replicas.refresh())
+    assert replicas.urls == ("http://10.0.0.5:5005", "http://10.0.0.7:5005", "http://10.0.0.9:5005",
+                             "http://localhost:5005")
+    assert looked_up == ["rasa", "localhost"]  # addresses are not looked up
+    answers["rasa"] = ["10.0.0.5", "10.0.0.8"]  # a pod replaced
+    _run(replicas.refresh())
+    assert "http://10.0.0.7:5005" in replicas.urls  # not yet: looked up again after RESOLVE_SECONDS
+    clock.now += 11
+    _run(replicas.refresh())
+    assert replicas.urls[:2] == ("http://10.0.0.5:5005", "http://10.0.0.8:5005")
+    del answers["rasa"]  # DNS away: the last known replicas stay
+    clock.now += 11
+    _run(replicas.refresh())
+    assert replicas.urls[:2] == ("http://10.0.0.5:5005", "http://10.0.0.8:5005")
+
+
+def test_one_address_keeps_the_name():
+    async def resolve(host: str, port: int) -> list[str]:
+        return ["10.1.2.3"]
+
+    replicas = Replicas(["https://rasa.internal"], resolve=resolve)
+    _run(replicas.refresh())
+    assert replicas.urls == ("https://rasa.internal",)
