@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import json
 import os
 import sys
@@ -35,8 +34,9 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, cpu_seconds, free_port, machine, memory_mb, percentile, process_tree  # noqa: E402
-from throughput import UNTHROTTLED, GatewayPath, Tally, Visitor, Budget, read_shop, shop_visits, warmup_budgets  # noqa: E402
+from _common import ROOT, cpu_seconds, free_port, machine, memory_mb, process_tree  # noqa: E402
+import throughput  # noqa: E402
+from throughput import UNTHROTTLED, GatewayPath, read_shop, shop_visits  # noqa: E402
 
 from scripts.scaled import Topology  # noqa: E402
 
@@ -99,32 +99,15 @@ def cpu_by_kind(topology: Topology) -> dict[str, float]:
         if name.startswith("rasa-"):
             kinds[name] = [pid]
     kinds.update(server_pids())
-    return {kind: _ticks(p) for kind, p in kinds.items()} | {"client": time.process_time()}
+    return {kind: _ticks(p) for kind, p in kinds.items()}
 
 
-async def run_level(topology: Topology, path: CountingPath, visits: list[list[str]], concurrency: int,
-                    messages: int, warmup: int) -> dict[str, Any]:
-    order = itertools.count()
-    visitors = [Visitor(path, visits, order) for _ in range(concurrency)]
-    visit_length = round(sum(map(len, visits)) / len(visits))
-    limits = httpx.Limits(max_connections=concurrency + 4, max_keepalive_connections=concurrency + 4)
-    async with httpx.AsyncClient(timeout=120, limits=limits) as client:
-        await asyncio.gather(*(v.run(client, Budget(n), Tally())
-                               for v, n in zip(visitors, warmup_budgets(concurrency, warmup, visit_length))))
-        tally, budget = Tally(), Budget(messages)
-        cpu0 = cpu_by_kind(topology)
-        t0 = time.perf_counter()
-        await asyncio.gather(*(v.run(client, budget, tally) for v in visitors))
-        wall = time.perf_counter() - t0
-        cpu1 = cpu_by_kind(topology)
-    n = len(tally.latencies)
-    return {
-        "replicas": topology.rasa, "concurrency": concurrency, "messages": n, "seconds": wall, "msg_per_s": n / wall,
-        "p50_ms": percentile(tally.latencies, 50) * 1000, "p95_ms": percentile(tally.latencies, 95) * 1000,
-        "p99_ms": percentile(tally.latencies, 99) * 1000, "errors": len(tally.errors),
-        "error_samples": list(dict.fromkeys(tally.errors))[:3],
-        "cpu_ms_per_msg": {k: (cpu1[k] - cpu0[k]) * 1000 / n for k in cpu0 if k in cpu1},
-    }
+def run_level(topology: Topology, path: CountingPath, visits: list[list[str]], concurrency: int,
+              messages: int, warmup: int) -> dict[str, Any]:
+    """throughput.py's level (warm-up, then ``messages`` measured), CPU read per kind of process."""
+    level = asyncio.run(throughput.run_level(path, visits, concurrency, messages, warmup, {},
+                                             cpu=lambda: cpu_by_kind(topology)))
+    return {"replicas": topology.rasa, **level}
 
 
 def count_stored(topology: Topology) -> dict[str, int]:
@@ -186,7 +169,7 @@ def measure(replicas: int, args: argparse.Namespace) -> dict[str, Any]:
               f"{', '.join(f'{m:.0f}' for m in result['rss_loaded_mb'])} MB", file=sys.stderr, flush=True)
         path = CountingPath(topology.api_url)
         for c in args.concurrency:
-            level = asyncio.run(run_level(topology, path, visits, c, args.messages, args.warmup or 2 * c))
+            level = run_level(topology, path, visits, c, args.messages, args.warmup or 2 * c)
             result["levels"].append(level)
             print(f"[{replicas} replica(s)] C={c}: {level['msg_per_s']:.1f} msg/s, p95 {level['p95_ms']:.0f} ms, "
                   f"{level['errors']} errors", file=sys.stderr, flush=True)

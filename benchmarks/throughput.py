@@ -308,8 +308,11 @@ def warmup_budgets(concurrency: int, warmup: int, visit_length: int) -> list[int
 
 
 async def run_level(path, visits: list[list[str]], concurrency: int, messages: int, warmup: int,
-                    pids: dict[str, int]) -> dict[str, Any]:
-    """Warm up (not counted), then ``messages`` messages from ``concurrency`` conversations at a time."""
+                    pids: dict[str, int], cpu: Callable[[], dict[str, float]] | None = None) -> dict[str, Any]:
+    """Warm up (not counted), then ``messages`` messages from ``concurrency`` conversations at a time.
+
+    CPU seconds so far per process name come from ``cpu()`` (default: each of ``pids``)."""
+    read_cpu = cpu or (lambda: {name: cpu_seconds(pid) for name, pid in pids.items()})
     order = itertools.count()
     visitors = [Visitor(path, visits, order) for _ in range(concurrency)]
     visit_length = round(sum(map(len, visits)) / len(visits))
@@ -318,19 +321,19 @@ async def run_level(path, visits: list[list[str]], concurrency: int, messages: i
         await asyncio.gather(*(v.run(client, Budget(n), Tally())
                                for v, n in zip(visitors, warmup_budgets(concurrency, warmup, visit_length))))
         tally, budget = Tally(), Budget(messages)
-        cpu0 = {name: cpu_seconds(pid) for name, pid in pids.items()} | {"client": time.process_time()}
+        cpu0 = read_cpu() | {"client": time.process_time()}
         t0 = time.perf_counter()
         await asyncio.gather(*(v.run(client, budget, tally) for v in visitors))
         wall = time.perf_counter() - t0
-        cpu1 = {name: cpu_seconds(pid) for name, pid in pids.items()} | {"client": time.process_time()}
+        cpu1 = read_cpu() | {"client": time.process_time()}
     n = len(tally.latencies)
     return {
         "path": path.name, "concurrency": concurrency, "messages": n, "seconds": wall, "msg_per_s": n / wall,
         "p50_ms": percentile(tally.latencies, 50) * 1000, "p95_ms": percentile(tally.latencies, 95) * 1000,
         "p99_ms": percentile(tally.latencies, 99) * 1000, "errors": len(tally.errors),
         "error_samples": list(dict.fromkeys(tally.errors))[:3],
-        "cpu_ms_per_msg": {name: (cpu1[name] - cpu0[name]) * 1000 / n for name in cpu0},
-        "rasa_rss_mb": memory_mb(pids["rasa"]),
+        "cpu_ms_per_msg": {name: (cpu1[name] - cpu0[name]) * 1000 / n for name in cpu0 if name in cpu1},
+        "rasa_rss_mb": memory_mb(pids["rasa"]) if "rasa" in pids else None,
     }
 
 
