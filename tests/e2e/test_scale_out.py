@@ -224,6 +224,30 @@ def _failures(sent: list[Sent]) -> Counter:
     return Counter((s.status, s.error or (s.replies[0] if s.replies else "")) for s in sent if not answered(s))
 
 
+def _kind(s: Sent) -> tuple[int, str]:
+    return s.status, s.error or (s.replies[0] if s.replies else "")
+
+
+def _unexpected(sent: list[Sent], allowed: set[tuple[int, str]]) -> tuple[Counter, int]:
+    """(the failures that are neither ``allowed`` nor an answer put out of step by one, how many
+    allowed ones there were). A turn lost to the fault can leave the rest of its round out of step
+    (the email of a lost order-number turn: "no order matches"): such answers, within a round of
+    an allowed failure, are the fault's too; any other failure is not."""
+    unexpected, allowed_count = Counter(), 0
+    for n in {s.conversation for s in sent}:
+        since_allowed = len(ROUND)
+        for s in (s for s in sent if s.conversation == n):
+            since_allowed += 1
+            if answered(s):
+                continue
+            if _kind(s) in allowed:
+                allowed_count += 1
+                since_allowed = 0
+            elif not (s.status == 200 and since_allowed <= len(ROUND)):
+                unexpected[_kind(s)] += 1
+    return unexpected, allowed_count
+
+
 # --- the faults ------------------------------------------------------------------------------
 
 
@@ -240,10 +264,9 @@ def test_conversations_are_served_by_both_replicas_and_summarised_from_rabbitmq(
 def test_killing_a_rasa_replica_moves_its_conversations_to_the_other(scaled):
     sent = _under_load(scaled, lambda: scaled.kill("rasa-0", signal.SIGKILL))
     try:
-        failures = _failures(sent)
         # A turn in flight on the killed replica: "one moment", and the widget sends it again.
-        assert set(failures) <= {(503, INTERRUPTED_ERROR), (503, "assistant unavailable")}, failures
-        assert sum(failures.values()) <= 2 * 8, failures
+        unexpected, allowed = _unexpected(sent, {(503, INTERRUPTED_ERROR), (503, "assistant unavailable")})
+        assert not unexpected and allowed <= 2 * 8, (unexpected, _failures(sent))
         late = _recovered(sent)
         assert late and all(answered(s) for s in late), _failures(late)
         maybe = {s.request_id for s in sent if s.status == 503}
@@ -257,10 +280,9 @@ def test_killing_a_rasa_replica_moves_its_conversations_to_the_other(scaled):
 def test_killing_an_action_server_leaves_the_other_to_answer(scaled):
     sent = _under_load(scaled, lambda: scaled.kill("actions-0", signal.SIGKILL))
     try:
-        failures = _failures(sent)
         # An action call in flight on the killed server: Rasa answers nothing, the gateway says sorry.
-        assert set(failures) <= {(200, SOMETHING_WENT_WRONG), (200, LOOKUP_UNAVAILABLE)}, failures
-        assert sum(failures.values()) <= 2 * 8, failures
+        unexpected, allowed = _unexpected(sent, {(200, SOMETHING_WENT_WRONG), (200, LOOKUP_UNAVAILABLE)})
+        assert not unexpected and allowed <= 2 * 8, (unexpected, _failures(sent))
         late = _recovered(sent)
         assert late and all(answered(s) for s in late), _failures(late)
         _check_nothing_lost_or_doubled(scaled, sent, maybe=set())
@@ -278,10 +300,10 @@ def test_a_redis_restart_pauses_conversations_for_seconds_only(scaled):
         redis.start()
 
     sent = _under_load(scaled, restart_redis)
-    failures = _failures(sent)
     # While Redis is down the gateway cannot lock a conversation: it refuses the message (503).
-    assert set(failures) <= {(503, "assistant unavailable"), (503, INTERRUPTED_ERROR),
-                             (200, SOMETHING_WENT_WRONG)}, failures
+    unexpected, _ = _unexpected(sent, {(503, "assistant unavailable"), (503, INTERRUPTED_ERROR),
+                                       (200, SOMETHING_WENT_WRONG)})
+    assert not unexpected, (unexpected, _failures(sent))
     late = _recovered(sent)
     assert late and all(answered(s) for s in late), _failures(late)
     maybe = {s.request_id for s in sent if s.status == 503 or s.replies[:1] == [SOMETHING_WENT_WRONG]}

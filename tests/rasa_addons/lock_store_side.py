@@ -26,6 +26,7 @@ from rasa.utils.endpoints import EndpointConfig  # noqa: E402
 from rasa_addons.lock_store import AtomicRedisLockStore  # noqa: E402
 
 THREADS, ROUNDS, LOCKS_EACH = 6, 30, 10
+STUCK = 8.0
 
 
 def tickets_twice(make_store, prefix: str) -> int:
@@ -50,31 +51,39 @@ def tickets_twice(make_store, prefix: str) -> int:
 
 
 def exclusion(make_store, prefix: str) -> dict:
-    """Replicas taking one conversation's lock over and over: the most inside at once, and failures."""
-    state = {"inside": 0, "most": 0, "errors": 0, "done": 0}
+    """Replicas taking one conversation's lock over and over: the most inside at once, failures, and
+    lock calls stuck for ``STUCK`` seconds (the stock store can lose a ticket and then wait forever)."""
+    state = {"inside": 0, "most": 0, "errors": 0, "done": 0, "stuck": 0}
     guard = threading.Lock()
+
+    async def once(store) -> None:
+        async with store.lock("exclusive", lock_lifetime=2, wait_time_in_seconds=0.002):
+            with guard:
+                state["inside"] += 1
+                state["most"] = max(state["most"], state["inside"])
+            await asyncio.sleep(0.003)
+            with guard:
+                state["inside"] -= 1
+                state["done"] += 1
 
     async def replica(store) -> None:
         for _ in range(LOCKS_EACH):
             try:
-                async with store.lock("exclusive", lock_lifetime=2, wait_time_in_seconds=0.002):
-                    with guard:
-                        state["inside"] += 1
-                        state["most"] = max(state["most"], state["inside"])
-                    await asyncio.sleep(0.003)
-                    with guard:
-                        state["inside"] -= 1
-                        state["done"] += 1
+                await asyncio.wait_for(once(store), STUCK)
             except LockError:
                 with guard:
                     state["errors"] += 1
+            except asyncio.TimeoutError:
+                with guard:
+                    state["stuck"] += 1
+                return  # its ticket is lost: this replica would wait for ever
 
     threads = [threading.Thread(target=lambda s=make_store(prefix): asyncio.run(replica(s))) for _ in range(THREADS)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return {"most_inside": state["most"], "errors": state["errors"], "done": state["done"]}
+    return {"most_inside": state["most"], "errors": state["errors"], "done": state["done"], "stuck": state["stuck"]}
 
 
 def main() -> dict:
