@@ -20,7 +20,7 @@ from urllib.parse import quote
 import httpx
 
 from api.metrics import observe_rasa
-from api.replicas import Replicas
+from api.replicas import Replicas, split_urls
 
 logger = logging.getLogger(__name__)
 
@@ -50,15 +50,12 @@ class RasaUnavailable(Exception):
 
 
 class TurnInterrupted(RasaUnavailable):
-    """A replica took the visitor's message and failed before it answered (it died, or was too slow)."""
+    """A replica took the visitor's message and went away before it answered (a timeout is not this:
+    a slow replica may still finish the turn)."""
 
 
 # The request never left the gateway: another replica can take it as it is.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-def _split(urls: str) -> list[str]:
-    return [u.strip().rstrip("/") for u in urls.split(",") if u.strip()]
 
 
 class RasaClient:
@@ -66,7 +63,7 @@ class RasaClient:
 
     def __init__(self, *, rasa_url: str, action_server_url: str, token: str, timeout: float) -> None:
         self.replicas = Replicas.from_setting(rasa_url)
-        self._action_urls = _split(action_server_url)
+        self._action_urls = split_urls(action_server_url)
         self._token = token
         # Connecting is quick or hopeless; answering may involve a DB lookup.
         self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=2.0))

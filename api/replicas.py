@@ -51,6 +51,11 @@ def _is_address(host: str) -> bool:
     return True
 
 
+def split_urls(value: str) -> list[str]:
+    """A setting's comma-separated URLs, without blanks or trailing slashes."""
+    return [u.strip().rstrip("/") for u in value.split(",") if u.strip()]
+
+
 def _with_host(url: str, address: str) -> str:
     parts = urlsplit(url)
     host = f"[{address}]" if ":" in address else address
@@ -67,7 +72,7 @@ class Replicas:
 
     def __init__(self, urls: list[str], *, clock: Callable[[], float] = time.monotonic,
                  resolve: Resolver = _addresses) -> None:
-        cleaned = [u.strip().rstrip("/") for u in urls if u.strip()]
+        cleaned = split_urls(",".join(urls))
         if not cleaned:
             raise ValueError("at least one Rasa URL is needed")
         self.configured: tuple[str, ...] = tuple(dict.fromkeys(cleaned))
