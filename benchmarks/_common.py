@@ -251,9 +251,10 @@ class RasaServer(Service):
 
     def __init__(self, workdir: Path, *, store_type: str, tracker: dict[str, str], extra: dict[str, str],
                  action_url: str | None, model: Path = MODEL, cwd: Path = ROOT,
-                 action_options: dict[str, object] | None = None, broker_db: Path | None = None) -> None:
+                 action_options: dict[str, object] | None = None, broker_db: Path | None = None,
+                 env: dict[str, str] | None = None) -> None:
         super().__init__(workdir)
-        self.model, self.cwd = model, cwd
+        self.model, self.cwd, self.env = model, cwd, dict(env or {})
         self.token = secrets.token_urlsafe(16)
         lines = []
         if action_url:
@@ -276,7 +277,7 @@ class RasaServer(Service):
                 "--interface", "127.0.0.1", "--port", str(self.port),
                 "--endpoints", str(self.endpoints), "--credentials", str(self.cwd / "credentials.yml"),
             ],
-            env=service_env(), cwd=self.cwd,
+            env=service_env(**self.env), cwd=self.cwd,
         )
 
         def ready() -> bool:

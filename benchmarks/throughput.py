@@ -357,7 +357,7 @@ class ShopBot:
     label = "ours"
     tracker_store = "WindowedSQLTrackerStore on SQLite"
 
-    def __init__(self, model: Path, selective_domain: bool) -> None:
+    def __init__(self, model: Path, selective_domain: bool, turns_at_once: int | None = None) -> None:
         self.workdir = Path(tempfile.mkdtemp(prefix="throughput-"))
         env = service_env(
             SHOP_DATABASE_URL=f"sqlite:///{self.workdir / 'shop.db'}",
@@ -373,6 +373,7 @@ class ShopBot:
             extra={}, action_url=self.actions.url, model=model,
             action_options={"enable_selective_domain": True} if selective_domain else {},
             broker_db=self.workdir / "broker.db",
+            env={} if turns_at_once is None else {"SHOP_RASA_TURNS_AT_ONCE": str(turns_at_once)},
         )
         self.summaries = SummaryFeed(self.workdir, env=dict(env))
         self.gateway = Gateway(self.workdir, env={
@@ -580,6 +581,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--skip-stock", action="store_true", help="do not run the stock rasa init bot")
     p.add_argument("--selective-domain", action="store_true",
                    help="enable_selective_domain: true on the action endpoint (our actions fail with it, see above)")
+    p.add_argument("--turns-at-once", type=int,
+                   help="SHOP_RASA_TURNS_AT_ONCE for our Rasa (messages handled at once; 0: no limit; default: Rasa's setting)")
     p.add_argument("--transcript", action="store_true", help="first print one visit per path with the replies")
     p.add_argument("--json", type=Path, help="also write the figures to this file")
     args = p.parse_args(argv)
@@ -621,7 +624,7 @@ def main(argv: list[str] | None = None) -> int:
           f"enable_selective_domain: {str(args.selective_domain).lower()}", flush=True)
     results = []
     try:
-        results.append(measure(ShopBot(model, args.selective_domain), model, args, progress))
+        results.append(measure(ShopBot(model, args.selective_domain, args.turns_at_once), model, args, progress))
         if not args.skip_stock:
             stock_model = ensure_stock_bot()
             results.append(measure(StockBot(stock_model), stock_model, args, progress))

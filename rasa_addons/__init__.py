@@ -23,6 +23,9 @@
   per point of the conversation, not again by every policy. Installed on import.
 - `rasa_addons.rule_matching`: RulePolicy finds the rules that match without
   re-reading every rule for every past state. Installed on import.
+- `rasa_addons.admission`: at most a few messages are handled at once, let in
+  first come, first served, so that a turn with several action calls does not
+  wait behind every other message at each of them. Installed on import.
 
 Rasa puts the working directory on `sys.path` (`rasa/__main__.py`), so running
 `rasa run` / `rasa train` from the project root is enough to import this
@@ -30,6 +33,7 @@ package; the scripts also set PYTHONPATH to the project root.
 """
 
 try:  # pragma: no cover - the gateway's environment (.venv) has no Rasa
+    from rasa_addons import admission as _admission
     from rasa_addons import action_client as _action_client
     from rasa_addons import action_validation as _action_validation
     from rasa_addons import event_types as _event_types
@@ -37,11 +41,12 @@ try:  # pragma: no cover - the gateway's environment (.venv) has no Rasa
     from rasa_addons import past_states as _past_states
     from rasa_addons import rule_matching as _rule_matching
 except ImportError:
-    _action_client = _action_validation = _event_types = _graph_runner = _past_states = _rule_matching = None
-if None not in (_action_client, _action_validation, _event_types, _graph_runner, _past_states, _rule_matching):
+    _admission = _action_client = _action_validation = _event_types = _graph_runner = _past_states = _rule_matching = None
+if None not in (_admission, _action_client, _action_validation, _event_types, _graph_runner, _past_states, _rule_matching):
     _action_client.install()
     _action_validation.install()
     _event_types.install()
     _graph_runner.install()
     _past_states.install()
     _rule_matching.install()
+    _admission.install()

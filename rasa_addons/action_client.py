@@ -39,6 +39,8 @@ from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.shared.exceptions import FileNotFoundException
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig, concat_url
 
+from rasa_addons import fast_json
+
 _MARK = "_shop_pooled_requests"
 _SESSIONS = "_shop_sessions"
 _SERVERS = "_shop_servers"
@@ -98,12 +100,12 @@ _domain_text = _DomainText()
 
 
 def encode_body(body: Any) -> Text:
-    """`json.dumps(body)`; a dict's "domain" value is taken from the cache (same JSON value)."""
+    """`json.dumps(body)`'s JSON value; a dict's "domain" value is taken from the cache."""
     if not isinstance(body, dict) or not isinstance(body.get("domain"), dict):
-        return json.dumps(body)
+        return fast_json.dumps(body)
     rest = {key: value for key, value in body.items() if key != "domain"}
     domain = _domain_text.of(body["domain"])
-    rest_text = json.dumps(rest)
+    rest_text = fast_json.dumps(rest)
     return f'{{"domain": {domain}}}' if rest_text == "{}" else f'{{"domain": {domain}, {rest_text[1:]}'
 
 

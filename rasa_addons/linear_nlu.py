@@ -94,21 +94,23 @@ class TextModel:
         if getattr(self, "_analyzers", None) is None:  # built on first use, not stored
             self._analyzers = [v.build_analyzer() for v in self.vectorizers]
             self._offsets = np.cumsum([0] + [len(v.vocabulary_) for v in self.vectorizers])[:-1]
+            # scikit-learn's `idf_` is a property that sums a sparse matrix on every read
+            self._idfs = [np.asarray(v.idf_) for v in self.vectorizers]
         scores = self.model.intercept_.copy()
-        for vectorizer, analyze, offset in zip(self.vectorizers, self._analyzers, self._offsets):
+        for vectorizer, analyze, offset, idf in zip(self.vectorizers, self._analyzers, self._offsets, self._idfs):
             counts = Counter(i for i in map(vectorizer.vocabulary_.get, analyze(text)) if i is not None)
             if not counts:
                 continue
             columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
             weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts))))
-            weights *= vectorizer.idf_[columns]
+            weights *= idf[columns]
             weights /= np.sqrt(weights @ weights)
             scores += self.model.coef_[:, offset + columns] @ weights
         scores = np.exp(scores - scores.max())
         return scores / scores.sum()
 
     def __getstate__(self) -> Dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k not in ("_analyzers", "_offsets")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_analyzers", "_offsets", "_idfs")}
 
 
 def _text(message: Message) -> str:

@@ -10,11 +10,12 @@ broker's, so the console's feed (``bot.summaries.feed_sql``) reads either.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, List, Text
 
 import sqlalchemy as sa
 from rasa.core.brokers.sql import SQLEventBroker
+
+from rasa_addons import fast_json
 
 
 class BatchedSQLEventBroker(SQLEventBroker):
@@ -38,7 +39,7 @@ class BatchedSQLEventBroker(SQLEventBroker):
         """Append ``events`` (each with its ``sender_id``) in one transaction."""
         if not events:
             return
-        rows = [{"sender_id": e.get("sender_id"), "data": json.dumps(e)} for e in events]
+        rows = [{"sender_id": e.get("sender_id"), "data": fast_json.dumps(e)} for e in events]
         with self.engine.begin() as conn:
             conn.execute(self._table.insert(), rows)
 
