@@ -11,12 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, cast, exists, func, select, union, union_all
-from sqlalchemy.engine import Connection
+from sqlalchemy import (
+    ColumnElement, Integer, Select, and_, bindparam, cast, exists, func, select, union, union_all,
+)
+from sqlalchemy.engine import Connection, Row
 
 from bot.analytics.period import Period
 from bot.summaries.extract import FALLBACK_INTENT
-from bot.summaries.tables import has_tables, marks, summaries, turns
+from bot.summaries.tables import DAY_SECONDS, day_of, has_tables, marks, summaries, turn_days, turns
 
 MIN_CONFIDENCE_MESSAGES = 5
 TOP_INTENTS = 10
@@ -24,7 +26,7 @@ LOW_CONFIDENCE_INTENTS = 10
 # Conversations are counted per quarter hour in SQL and summed into local days here:
 # every time zone's offset is a multiple of 15 minutes, so no day boundary is crossed.
 _BUCKET_SECONDS = 900
-_IN_CHUNK = 500
+_IN_CHUNK = 2000  # sender ids per statement
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +69,15 @@ def _first_messages(period: Period) -> Select:
     """
     s = summaries.c
     began_inside = select(s.sender_id, s.first_turn_at.label("started")).where(_in_period(period, s.first_turn_at))
-    ran_into = (select(turns.c.sender_id, func.min(turns.c.ts).label("started"))
-                .where(_in_period(period, turns.c.ts),
-                       turns.c.sender_id.in_(select(s.sender_id).where(s.first_turn_at < period.start_ts,
-                                                                      s.last_at >= period.start_ts)))
-                .group_by(turns.c.sender_id))
+    # Each of the few is looked up in its own turns (an index probe): joined instead, PostgreSQL
+    # misjudges how few they are and scans the period's turns.
+    first_inside = (select(func.min(turns.c.ts))
+                    .where(turns.c.sender_id == s.sender_id, _in_period(period, turns.c.ts))
+                    .scalar_subquery())
+    went_on = (select(s.sender_id, first_inside.label("started"))
+               .where(s.first_turn_at < period.start_ts, s.last_at >= period.start_ts)
+               .subquery())
+    ran_into = select(went_on.c.sender_id, went_on.c.started).where(went_on.c.started.is_not(None))
     return union_all(began_inside, ran_into)
 
 
@@ -106,7 +112,10 @@ def count_conversations_among(conn: Connection, *, period: Period, sender_ids: I
         return 0
     found = 0
     for i in range(0, len(wanted), _IN_CHUNK):
-        chunk = wanted[i:i + _IN_CHUNK]
+        # The ids inlined (escaped), not bound: psycopg prepares a statement run five times, and
+        # PostgreSQL's generic plan for "ts in a range and sender_id IN (500 parameters)" walks every
+        # turn of the ts index checking each against the list (8 s at 100,000 conversations).
+        chunk = bindparam("senders", wanted[i:i + _IN_CHUNK], expanding=True, literal_execute=True)
         found += conn.scalar(
             select(func.count(func.distinct(turns.c.sender_id)))
             .where(_in_period(period, turns.c.ts), turns.c.sender_id.in_(chunk))
@@ -135,20 +144,48 @@ def lowest_confidence_intents(
 
 @dataclass(frozen=True, slots=True)
 class _Tally:
-    """The period's visitor messages, from one grouped pass over its turns."""
+    """The period's visitor messages: its whole UTC days' counts and its other turns, grouped."""
 
     messages: Counter[str]  # per intent read
     scored: dict[str, tuple[int, float]]  # typed messages with a confidence, per intent ranked first: count, sum
     visitor_messages: int  # all of them, an intent or not
 
 
-def _tally(conn: Connection, period: Period) -> _Tally:
-    groups = conn.execute(
+def _turn_groups(conn: Connection, start: float, end: float) -> list[Row]:
+    """(intent, ranked intent, typed, turns, turns with a confidence, their sum) of the turns in [start, end)."""
+    return conn.execute(
         select(turns.c.intent, turns.c.ranked_intent, turns.c.typed, func.count(), func.count(turns.c.confidence),
                func.sum(turns.c.confidence))
-        .where(_in_period(period, turns.c.ts))
+        .where(turns.c.ts >= start, turns.c.ts < end)
         .group_by(turns.c.intent, turns.c.ranked_intent, turns.c.typed)
     ).all()
+
+
+def _day_groups(conn: Connection, first: int, end: int) -> list[tuple]:
+    """The same groups for the whole UTC days ``first`` to ``end`` (exclusive), from their daily counts."""
+    d = turn_days.c
+    rows = conn.execute(
+        select(d.intent, d.ranked_intent, d.typed, func.sum(d.messages), func.sum(d.scored), func.sum(d.confidence_sum))
+        .where(d.day >= first, d.day < end)
+        .group_by(d.intent, d.ranked_intent, d.typed)
+    ).all()
+    return [(intent or None, ranked or None, typed, count, counted, total)
+            for intent, ranked, typed, count, counted, total in rows]
+
+
+def _tally(conn: Connection, period: Period) -> _Tally:
+    # The UTC days wholly inside the period come from their daily counts, the hours before and after
+    # them (a local midnight is rarely a UTC one) from the turns: together exactly the period's turns.
+    first, end = day_of(period.start_ts), day_of(period.end_ts)
+    if first * DAY_SECONDS < period.start_ts:
+        first += 1
+    if first < end:
+        groups = [*_day_groups(conn, first, end)]
+        for lo, hi in ((period.start_ts, first * DAY_SECONDS), (end * DAY_SECONDS, period.end_ts)):
+            if lo < hi:
+                groups += _turn_groups(conn, lo, hi)
+    else:
+        groups = _turn_groups(conn, period.start_ts, period.end_ts)
     messages: Counter[str] = Counter()
     scored: dict[str, tuple[int, float]] = {}
     for intent, ranked, typed, count, counted, total in groups:

@@ -3,7 +3,9 @@
 A conversation's row keeps the earliest and latest event time (min/max), its turns,
 marks and messages are keyed by the event, and its counts and flags are then
 recomputed from those rows. Applying an event twice, or a batch out of order (two
-RabbitMQ consumers, a backfill racing the broker), gives the same tables.
+RabbitMQ consumers, a backfill racing the broker), gives the same tables. The turns'
+daily counts (``conversation_turn_days``) add up only the turns an INSERT actually
+stored (its RETURNING rows), and an erasure takes away those its DELETE removed.
 
 On PostgreSQL concurrent consumers are safe too: each batch first upserts its
 conversations' rows in sender order, which locks them until commit, so two
@@ -15,12 +17,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import case, exists, func, or_, select, update
+from sqlalchemy.engine import Connection, Row
 
 from bot.db import conflict_insert
 from bot.summaries.extract import FALLBACK_INTENT, clean, extract
-from bot.summaries.tables import erasures, marks, messages, summaries, turns
+from bot.summaries.tables import day_of, erasures, marks, messages, summaries, turn_days, turns
 
 _CHUNK = 400  # ids per IN (...) and rows per statement, well inside every database's limits
 
@@ -56,6 +58,45 @@ def _upsert_spans(conn: Connection, spans: dict[str, list[float]]) -> None:
 def _insert_new(conn: Connection, table, rows: list[dict[str, Any]]) -> None:
     if rows:
         conn.execute(conflict_insert(conn.dialect.name, table).on_conflict_do_nothing(), rows)
+
+
+_TURN_FIGURES = (turns.c.ts, turns.c.intent, turns.c.ranked_intent, turns.c.confidence, turns.c.typed)
+
+
+def _insert_turns(conn: Connection, rows: list[dict[str, Any]]) -> list[Row]:
+    """Insert the turns not stored yet; returns those it inserted (a turn already there is not counted again)."""
+    if not rows:
+        return []
+    stmt = conflict_insert(conn.dialect.name, turns).on_conflict_do_nothing().returning(*_TURN_FIGURES)
+    return list(conn.execute(stmt, rows))
+
+
+def _count_turns(conn: Connection, rows: Iterable[Row], sign: int) -> None:
+    """Add (``sign`` +1) or take away (-1) turns inserted or deleted just now in ``conversation_turn_days``."""
+    counts: dict[tuple[int, str, str, bool], list] = {}
+    for ts, intent, ranked, confidence, typed in rows:
+        n = counts.setdefault((day_of(float(ts)), intent or "", ranked or "", bool(typed)), [0, 0, 0.0])
+        n[0] += 1
+        if confidence is not None:
+            n[1] += 1
+            n[2] += float(confidence)
+    if not counts:
+        return
+    d = turn_days.c
+    # In key order: concurrent batches (PostgreSQL) lock the rows they add to in the same order.
+    rows = [{"day": day, "intent": intent, "ranked_intent": ranked, "typed": typed,
+             "messages": sign * n, "scored": sign * scored, "confidence_sum": sign * total}
+            for (day, intent, ranked, typed), (n, scored, total) in sorted(counts.items())]
+    stmt = conflict_insert(conn.dialect.name, turn_days)
+    scored = d.scored + stmt.excluded.scored
+    conn.execute(stmt.on_conflict_do_update(index_elements=[d.day, d.intent, d.ranked_intent, d.typed], set_={
+        "messages": d.messages + stmt.excluded.messages,
+        "scored": scored,
+        # Back to exactly 0 when the last scored turn is gone (an erasure), not a rounding error's worth.
+        "confidence_sum": case((scored == 0, 0.0), else_=d.confidence_sum + stmt.excluded.confidence_sum),
+    }), rows)
+    if sign < 0:
+        conn.execute(turn_days.delete().where(d.messages <= 0, d.day.in_(sorted({r["day"] for r in rows}))))
 
 
 def recompute(conn: Connection, senders: Iterable[str]) -> None:
@@ -113,7 +154,7 @@ def apply_events(conn: Connection, items: Iterable[tuple[str | None, dict[str, A
     if not spans:
         return 0
     _upsert_spans(conn, spans)
-    _insert_new(conn, turns, _unique(turn_rows))
+    _count_turns(conn, _insert_turns(conn, _unique(turn_rows)), +1)
     _insert_new(conn, marks, list(mark_rows.values()))
     _insert_new(conn, messages, _unique(message_rows))
     recompute(conn, spans)
@@ -127,7 +168,8 @@ def _unique(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def forget(conn: Connection, *, sender_id: str, erased_at: float) -> None:
     """Erase a conversation's summaries and remember the erasure (late broker events are dropped)."""
-    for table in (turns, marks, messages, summaries):
+    _count_turns(conn, conn.execute(turns.delete().where(turns.c.sender_id == sender_id).returning(*_TURN_FIGURES)), -1)
+    for table in (marks, messages, summaries):
         conn.execute(table.delete().where(table.c.sender_id == sender_id))
     stmt = conflict_insert(conn.dialect.name, erasures).values(sender_id=sender_id, erased_at=erased_at)
     conn.execute(stmt.on_conflict_do_update(index_elements=[erasures.c.sender_id],

@@ -9,6 +9,9 @@ nothing in them is lost by a rebuild, and Rasa, not Alembic, owns that database.
   and filters on, ordered by ``last_at``.
 - ``conversation_turns``: one row per visitor message (intent, confidence, the intent
   ranked first when the fallback caught it, typed or a button).
+- ``conversation_turn_days``: the turns counted per UTC day, intent, intent ranked first and
+  typed or not (how many, how many with a confidence, their sum): what the analytics of a
+  period's whole days read instead of the turns.
 - ``conversation_marks``: the actions the console counts (handoff, fallback, "did you
   mean"), with their time.
 - ``conversation_messages``: visitor and bot texts for transcript search, indexed by
@@ -32,7 +35,7 @@ from sqlalchemy.engine import Connection
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5  # 5: conversation_turn_days
 metadata = MetaData()
 
 summaries = Table(
@@ -67,6 +70,36 @@ turns = Table(
     Index("ix_conversation_turns_intent", "intent", "sender_id", "ts"),
     Index("ix_conversation_turns_sender", "sender_id", "ts"),
 )
+
+# The turns counted per UTC day, kept by ``apply`` as it inserts and deletes turns: the analytics
+# of a period read the whole UTC days inside it here and only its partial days in the turns.
+turn_days = Table(
+    "conversation_turn_days", metadata,
+    Column("day", Integer, nullable=False),  # whole UTC days since 1970 (``day_of``)
+    Column("intent", String(255), nullable=False),  # "" for none (a key column cannot be NULL)
+    Column("ranked_intent", String(255), nullable=False),  # "" for none
+    Column("typed", Boolean, nullable=False),
+    Column("messages", Integer, nullable=False),  # turns
+    Column("scored", Integer, nullable=False),  # turns with a confidence
+    Column("confidence_sum", Float, nullable=False),  # their confidences added up
+    PrimaryKeyConstraint("day", "intent", "ranked_intent", "typed"),
+)
+DAY_SECONDS = 86_400
+LAST_TURN_DAY = 2**31 - 1  # far past any period (the year 9999 ends on day 2,932,896): later turns share it
+
+
+def day_of(ts: float) -> int:
+    """The UTC day of a timestamp, exactly: ``day * 86400 <= ts < (day + 1) * 86400`` (clamped to
+    ``LAST_TURN_DAY``), as a query comparing ``ts`` with those bounds sees it."""
+    if ts >= (LAST_TURN_DAY + 1) * DAY_SECONDS:
+        return LAST_TURN_DAY
+    day = int(ts // DAY_SECONDS)
+    if day * DAY_SECONDS > ts:  # integers times 86400 are exact; a float's quotient might round
+        day -= 1
+    elif (day + 1) * DAY_SECONDS <= ts:
+        day += 1
+    return day
+
 
 marks = Table(
     "conversation_marks", metadata,
