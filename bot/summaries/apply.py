@@ -150,7 +150,7 @@ def apply_events(conn: Connection, items: Iterable[tuple[str | None, dict[str, A
         if found.message:
             m = found.message
             message_rows.append({"sender_id": sender, "key": m.key, "ts": m.ts, "kind": m.kind, "text": m.text,
-                                 "shown": m.shown})
+                                 "shown": m.shown, "folded": m.text.lower()})
     if not spans:
         return 0
     _upsert_spans(conn, spans)

@@ -71,15 +71,17 @@ class ConversationPage:
 def _text_match(conn: Connection, text: str) -> ColumnElement:
     """Messages whose text contains ``text``, case-insensitively (served by the trigram index)."""
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    if not indexable([text]):
+        # Shorter than a trigram: a scan, of the text lower-cased when it was stored.
+        if conn.dialect.name == "postgresql":
+            return messages.c.folded.like(pattern.lower(), escape="\\")
+        return func.instr(messages.c.folded, text.lower()) > 0  # SQLite's LIKE would fold ASCII case again
     if conn.dialect.name == "postgresql":
         return func.lower(messages.c.text).like(pattern.lower(), escape="\\")
-    if indexable([text]):
-        # A phrase query, answered from the index (LIKE ... ESCAPE would scan the whole table).
-        fts = table("conversation_messages_fts", column("rowid"), column("conversation_messages_fts"))
-        matching = fts.c.conversation_messages_fts.op("MATCH")(fts_phrase(text))
-        return messages.c.id.in_(select(fts.c.rowid).where(matching))
-    # Shorter than a trigram: a scan. SQLite's LIKE ignores ASCII case by itself (no lower() per row).
-    return messages.c.text.like(pattern, escape="\\")
+    # A phrase query, answered from the index (LIKE ... ESCAPE would scan the whole table).
+    fts = table("conversation_messages_fts", column("rowid"), column("conversation_messages_fts"))
+    matching = fts.c.conversation_messages_fts.op("MATCH")(fts_phrase(text))
+    return messages.c.id.in_(select(fts.c.rowid).where(matching))
 
 
 def _filtered(conn: Connection, filters: ConversationFilters) -> Select:
@@ -149,10 +151,18 @@ def list_conversations(
     if not has_tables(conn):
         return ConversationPage(items=(), total=0, page=page, per_page=per_page)
     matching = _filtered(conn, filters)
-    rows = conn.execute(
-        matching.order_by(summaries.c.last_at.desc(), summaries.c.sender_id).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    total = conn.execute(select(func.count()).select_from(matching.subquery())).scalar() or 0
+    ordered = matching.order_by(summaries.c.last_at.desc(), summaries.c.sender_id)
+    ordered = ordered.limit(per_page).offset((page - 1) * per_page)
+    total = None
+    if conn.dialect.name == "sqlite" and (filters.text.strip() or filters.intent):
+        # SQLite answers these from the list of matching ids, all of them sorted for the page: they are
+        # counted in the same pass (a window over them all) instead of a second one.
+        rows = conn.execute(ordered.add_columns(func.count().over().label("matching"))).all()
+        total = rows[0].matching if rows else None
+    else:
+        rows = conn.execute(ordered).all()
+    if total is None:  # past the last page, or counted apart
+        total = conn.execute(select(func.count()).select_from(matching.subquery())).scalar() or 0
     ids = [row.sender_id for row in rows]
     intents = _intents_seen(conn, ids) if ids else {}
     text = filters.text.strip()
