@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -19,6 +20,9 @@ from bot.orders import OrderView, normalise_email, normalise_order_number, order
 from bot.orders.lookup import orders_for_customer
 
 MAX_OTHER_ORDERS = 3
+# "my other orders?", "all my orders", "the rest of my orders", "meine anderen Bestellungen"
+_ASKS_FOR_OTHERS = re.compile(
+    r"\b(other|others|another|rest|all|andere[nrs]?|weitere[nrs]?|restlichen?|übrigen?|alle|allen)\b", re.IGNORECASE)
 _CLEAR_FORM = [SlotSet("order_number", None), SlotSet("email", None)]
 
 
@@ -39,6 +43,11 @@ def status_response(view: OrderView, lang: str = DEFAULT) -> tuple[str, dict[str
 def other_order_line(view: OrderView, lang: str = DEFAULT) -> str:
     """``#100235 (placed Mon 2 Nov 2026): shipped``."""
     return f"#{view.number} ({say('placed {day}', lang, day=day(view.placed_at, lang))}): {status_name(view.status, lang)}"
+
+
+def asks_for_other_orders(text: str | None) -> bool:
+    """Whether the visitor's words ask about orders besides one ("and my other orders?")."""
+    return bool(text) and _ASKS_FOR_OTHERS.search(text) is not None
 
 
 class ActionOrderStatus(Action):
@@ -79,5 +88,7 @@ class ActionOrderStatus(Action):
         if others:
             lines = "\n".join(other_order_line(o, lang) for o in others[:MAX_OTHER_ORDERS])
             dispatcher.utter_message(response="utter_other_orders", lines=lines)
+        elif asks_for_other_orders(tracker.latest_message.get("text")):
+            dispatcher.utter_message(response="utter_only_order")
         return [*_CLEAR_FORM, SlotSet("verified_order", view.number), SlotSet("verified_email", email),
                 SlotSet("late_order", view.number if view.is_late else None)]

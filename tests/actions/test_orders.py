@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from sqlalchemy import select
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -10,9 +11,10 @@ from bot.seed import DEMO_ORDERS
 from tests.actions.conftest import make_tracker, run
 
 
-def _ask(number, email, sender="visitor-1"):
+def _ask(number, email, sender="visitor-1", text=""):
     dispatcher = CollectingDispatcher()
-    events = run(ActionOrderStatus(), dispatcher, make_tracker(slots={"order_number": number, "email": email}, sender_id=sender))
+    tracker = make_tracker(text, slots={"order_number": number, "email": email}, sender_id=sender)
+    events = run(ActionOrderStatus(), dispatcher, tracker)
     return dispatcher.messages, events
 
 
@@ -86,3 +88,26 @@ def test_a_customer_with_several_orders_hears_about_the_others_and_only_theirs(s
     listed = set(re.findall(r"#(\d+)", messages[1]["lines"]))
     assert listed and listed <= {o.number for o in mine[1:]}
     assert {"event": "slot", "name": "verified_email", "value": email, "timestamp": None} in events
+
+
+def _single_order_customer(session):
+    from sqlalchemy import func
+
+    email = session.scalar(select(Order.email).group_by(Order.email).having(func.count() == 1).order_by(Order.email).limit(1))
+    return session.scalar(select(Order).where(Order.email == email))
+
+
+@pytest.mark.parametrize("text", ["and my other orders?", "what about the rest of my orders", "show me all my orders",
+                                  "und meine anderen Bestellungen?", "gibt es weitere Bestellungen?"])
+def test_a_customer_with_one_order_who_asks_for_the_others_hears_it_is_the_only_one(session, text):
+    order = _single_order_customer(session)
+    messages, _ = _ask(order.number, order.email, sender="single", text=text)
+    assert [m["response"] for m in messages][1:] == ["utter_only_order"], text
+    assert messages[0]["number"] == order.number
+
+
+@pytest.mark.parametrize("text", ["", "where is my order?", "when will it arrive", "ist alles ok mit meiner Bestellung?"])
+def test_a_customer_with_one_order_who_asks_about_it_hears_only_its_status(session, text):
+    order = _single_order_customer(session)
+    messages, _ = _ask(order.number, order.email, sender="single", text=text)
+    assert len(messages) == 1 and messages[0]["number"] == order.number, text

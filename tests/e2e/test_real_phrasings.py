@@ -321,6 +321,25 @@ def test_other_orders_are_listed_from_the_database(stack, db, question):
     assert listed and listed <= mine, (question, reply)
 
 
+@pytest.mark.parametrize("question", OTHER_ORDERS_QUESTIONS[1:3])
+def test_a_customer_with_one_order_hears_it_is_their_only_one(stack, db, question):
+    """Item 6: "and my other orders?" from a customer with a single order: the bot says so."""
+    order = db.scalar(
+        select(Order).join(Customer, Customer.id == Order.customer_id).where(func.lower(Order.email) == Customer.email)
+        .where(Order.customer_id.in_(select(Order.customer_id).group_by(Order.customer_id).having(func.count() == 1)))
+        .order_by(Order.number).limit(1)
+    )
+    assert db.scalar(select(func.count()).select_from(Order).where(func.lower(Order.email) == order.email.lower())) == 1
+    sender = _sender()
+    stack.say(sender, "where is my order?")
+    stack.say(sender, order.number)
+    assert f"#{order.number}" in stack.say(sender, order.email)
+    reply = stack.say(sender, question)
+    assert "order number" not in reply.lower(), (question, reply)
+    assert "That's the only order I can find under this email address." in reply, (question, reply)
+    assert set(re.findall(r"#(\d+)", reply)) <= {order.number}, (question, reply)
+
+
 @pytest.mark.parametrize("question", COLOUR_QUESTIONS)
 def test_colours_of_the_product_shown_come_from_its_variants(stack, db, question):
     """Item 6: "what colours" after a product names the colours that product has in stock."""
