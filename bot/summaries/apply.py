@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, Row
 
 from bot.db import conflict_insert
 from bot.summaries.extract import FALLBACK_INTENT, clean, extract
-from bot.summaries.tables import day_of, erasures, marks, messages, summaries, turn_days, turns
+from bot.summaries.tables import day_of, erasures, marks, messages, summaries, texts, turn_days, turns
 
 _CHUNK = 400  # ids per IN (...) and rows per statement, well inside every database's limits
 
@@ -99,6 +99,27 @@ def _count_turns(conn: Connection, rows: Iterable[Row], sign: int) -> None:
         conn.execute(turn_days.delete().where(d.messages <= 0, d.day.in_(sorted({r["day"] for r in rows}))))
 
 
+def _insert_messages(conn: Connection, rows: list[dict[str, Any]]) -> list[Row]:
+    """Insert the messages not stored yet; returns (sender_id, text) of those it inserted."""
+    if not rows:
+        return []
+    stmt = conflict_insert(conn.dialect.name, messages).on_conflict_do_nothing()
+    return list(conn.execute(stmt.returning(messages.c.sender_id, messages.c.text), rows))
+
+
+def _add_texts(conn: Connection, inserted: Iterable[Row]) -> None:
+    """Append the messages inserted just now to their conversations' ``conversation_texts`` rows."""
+    added: dict[str, list[str]] = {}
+    for sender, text in inserted:
+        added.setdefault(sender, []).append(text.lower())
+    if not added:
+        return
+    stmt = conflict_insert(conn.dialect.name, texts)
+    conn.execute(stmt.on_conflict_do_update(index_elements=[texts.c.sender_id], set_={
+        "folded": texts.c.folded + "\n" + stmt.excluded.folded,
+    }), [{"sender_id": s, "folded": "\n".join(lines)} for s, lines in sorted(added.items())])
+
+
 def recompute(conn: Connection, senders: Iterable[str]) -> None:
     """Bring the conversations' counts, flags and first message in line with their rows."""
     row = summaries.c.sender_id
@@ -150,13 +171,13 @@ def apply_events(conn: Connection, items: Iterable[tuple[str | None, dict[str, A
         if found.message:
             m = found.message
             message_rows.append({"sender_id": sender, "key": m.key, "ts": m.ts, "kind": m.kind, "text": m.text,
-                                 "shown": m.shown, "folded": m.text.lower()})
+                                 "shown": m.shown})
     if not spans:
         return 0
     _upsert_spans(conn, spans)
     _count_turns(conn, _insert_turns(conn, _unique(turn_rows)), +1)
     _insert_new(conn, marks, list(mark_rows.values()))
-    _insert_new(conn, messages, _unique(message_rows))
+    _add_texts(conn, _insert_messages(conn, _unique(message_rows)))
     recompute(conn, spans)
     return kept
 
@@ -169,7 +190,7 @@ def _unique(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def forget(conn: Connection, *, sender_id: str, erased_at: float) -> None:
     """Erase a conversation's summaries and remember the erasure (late broker events are dropped)."""
     _count_turns(conn, conn.execute(turns.delete().where(turns.c.sender_id == sender_id).returning(*_TURN_FIGURES)), -1)
-    for table in (marks, messages, summaries):
+    for table in (marks, messages, texts, summaries):
         conn.execute(table.delete().where(table.c.sender_id == sender_id))
     stmt = conflict_insert(conn.dialect.name, erasures).values(sender_id=sender_id, erased_at=erased_at)
     conn.execute(stmt.on_conflict_do_update(index_elements=[erasures.c.sender_id],

@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, column, false, func, se
 from sqlalchemy.engine import Connection
 
 from bot.fts import fts_phrase, indexable
-from bot.summaries.tables import has_tables, messages, summaries, turns
+from bot.summaries.tables import has_tables, messages, summaries, texts, turns
 from bot.transcripts.store import events, has_events_table
 
 MAX_PER_PAGE = 100
@@ -71,17 +71,29 @@ class ConversationPage:
 def _text_match(conn: Connection, text: str) -> ColumnElement:
     """Messages whose text contains ``text``, case-insensitively (served by the trigram index)."""
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    if not indexable([text]):
-        # Shorter than a trigram: a scan, of the text lower-cased when it was stored.
-        if conn.dialect.name == "postgresql":
-            return messages.c.folded.like(pattern.lower(), escape="\\")
-        return func.instr(messages.c.folded, text.lower()) > 0  # SQLite's LIKE would fold ASCII case again
     if conn.dialect.name == "postgresql":
         return func.lower(messages.c.text).like(pattern.lower(), escape="\\")
     # A phrase query, answered from the index (LIKE ... ESCAPE would scan the whole table).
     fts = table("conversation_messages_fts", column("rowid"), column("conversation_messages_fts"))
     matching = fts.c.conversation_messages_fts.op("MATCH")(fts_phrase(text))
     return messages.c.id.in_(select(fts.c.rowid).where(matching))
+
+
+def _short(text: str) -> bool:
+    """Too short for a trigram index: read from ``conversation_texts``, not the messages."""
+    return not indexable([text])
+
+
+def _matching_senders(conn: Connection, text: str) -> Select:
+    """The conversations with a message containing ``text`` (stripped), case-insensitively."""
+    if not _short(text):
+        return select(messages.c.sender_id).where(_text_match(conn, text))
+    # One row per conversation, lower-cased when stored: no lower() per row, a tenth of the rows.
+    needle = text.lower()
+    if conn.dialect.name == "postgresql":
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return select(texts.c.sender_id).where(texts.c.folded.like(f"%{escaped}%", escape="\\"))
+    return select(texts.c.sender_id).where(func.instr(texts.c.folded, needle) > 0)  # LIKE would fold ASCII again
 
 
 def _filtered(conn: Connection, filters: ConversationFilters) -> Select:
@@ -94,8 +106,8 @@ def _filtered(conn: Connection, filters: ConversationFilters) -> Select:
             stmt = stmt.where(s.sender_id.in_(bindparam("only_ids", sorted(filters.only_ids), **_LITERAL_IDS)))
     if filters.except_ids:
         stmt = stmt.where(s.sender_id.not_in(bindparam("except_ids", sorted(filters.except_ids), **_LITERAL_IDS)))
-    if filters.text.strip():
-        stmt = stmt.where(s.sender_id.in_(select(messages.c.sender_id).where(_text_match(conn, filters.text.strip()))))
+    if needle := filters.text.strip():
+        stmt = stmt.where(s.sender_id.in_(_matching_senders(conn, needle)))
     if filters.since is not None:
         stmt = stmt.where(s.last_at >= filters.since.timestamp())
     if filters.until is not None:
@@ -130,6 +142,14 @@ def _intents_seen(conn: Connection, sender_ids: list[str]) -> dict[str, list[str
 
 def _matching_snippets(conn: Connection, sender_ids: list[str], text: str) -> dict[str, str | None]:
     """Each conversation's first message containing ``text``, as the list shows it."""
+    if _short(text):  # the page's few messages, matched as conversation_texts matched them
+        needle, found = text.lower(), {}
+        rows = conn.execute(select(messages.c.sender_id, messages.c.text, messages.c.shown)
+                            .where(messages.c.sender_id.in_(sender_ids)).order_by(messages.c.id))
+        for sender, message, shown in rows:
+            if sender not in found and needle in message.lower():
+                found[sender] = shown
+        return found
     first = (
         select(func.min(messages.c.id).label("id"))
         .where(messages.c.sender_id.in_(sender_ids), _text_match(conn, text))

@@ -84,3 +84,37 @@ def test_the_total_is_the_number_listed_and_survives_a_page_past_the_end(tracker
     assert beyond.items == () and beyond.total == total
     if "intent" in filters and "text" not in filters and "confidence_below" not in filters:
         assert found == {s for s, intents in tracker.info["intents"].items() if filters["intent"] in intents}
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_conversation_texts_hold_each_stored_message_once_however_the_events_arrive(tmp_path, dialect):
+    """Twice over, shuffled, in batches; one conversation erased, its old events sent again (dropped), then back."""
+    from sqlalchemy import select
+
+    from bot.summaries.apply import forget
+    from bot.summaries.tables import messages, texts
+
+    with tracker_database(dialect, tmp_path) as engine:
+        w = TrackerWriter(None, start=T0)
+        for k in range(40):
+            w.user(f"t{k}", f"Line {k} ÜBER\nXL", "greet", 0.9).bot(f"t{k}", "Sure, in XL.")
+            w.user(f"t{k}", "ok", "greet", 0.9)
+        pairs = [(r["sender_id"], row_event(r)) for r in w.rows]
+        messy = pairs + random.Random(1).sample(pairs, 60)
+        random.Random(2).shuffle(messy)
+        for start in range(0, len(messy), 23):
+            with engine.begin() as conn:
+                apply_events(conn, messy[start:start + 23])
+        with engine.begin() as conn:
+            forget(conn, sender_id="t3", erased_at=T0 + 10_000)
+            apply_events(conn, [p for p in pairs if p[0] == "t3"])
+            apply_events(conn, [("t3", {"event": "user", "timestamp": T0 + 20_000, "text": "Back, XL",
+                                        "parse_data": {"intent": {"name": "greet", "confidence": 0.8}}})])
+        with engine.connect() as conn:
+            stored: dict[str, list[str]] = {}
+            for sender, text in conn.execute(select(messages.c.sender_id, messages.c.text)):
+                stored.setdefault(sender, []).extend(text.lower().split("\n"))
+            folded = {r.sender_id: sorted(r.folded.split("\n")) for r in conn.execute(select(texts))}
+        assert folded == {s: sorted(lines) for s, lines in stored.items()}
+        assert folded["t3"] == ["back, xl"] and len(folded["t7"]) == 4
+        assert _listed(engine, text="xl")[1] == 40 and _listed(engine, text="ü")[1] == 39
