@@ -8,6 +8,7 @@ numbers are read with the name they belong to ("adizero sl 27", "levis 501").
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import NamedTuple
 
@@ -80,6 +81,9 @@ class Words(NamedTuple):
     keywords: tuple[str, ...]  # restrict the matches
     hints: tuple[str, ...]  # only order them
     ignored: tuple[str, ...]  # not used by the catalog: left out
+    # Keywords asked for that no word of the catalog's text starts with ("emi" is only inside
+    # "premium"): searched for, they can only match by accident, so nothing has them.
+    absent: tuple[str, ...] = ()
 
 
 class _Lexicon:
@@ -107,6 +111,12 @@ class KeywordReader:
             if w.isalpha() and len(w) >= 4:
                 self._spellings.setdefault((w[0], len(w)), []).append(w)
         self._english = frozenset(lemmas.values())
+        self._sorted = sorted(self._all.words)
+
+    def begins_a_word(self, text: str) -> bool:
+        """Whether some word of the catalog's text starts with ``text`` ("hood": "hoodie")."""
+        i = bisect.bisect_left(self._sorted, text)
+        return i < len(self._sorted) and self._sorted[i].startswith(text)
 
     def is_known(self, word: str) -> bool:
         """A word of the catalog's text or of English, so no typo ("hunting", "thinking")."""
@@ -161,10 +171,12 @@ class KeywordReader:
             kept |= hints
             hints = set()
         ignored = [doc[start].lower_ for start, kind in kinds.items() if kind == "unknown" and start not in asked]
+        absent = [values[i] for i in sorted(asked) if not self.begins_a_word(values[i])]
         return Words(
             keywords=tuple(dict.fromkeys(values[i] for i in sorted(kept | asked))),
             hints=tuple(dict.fromkeys(values[i] for i in sorted(hints))),
             ignored=tuple(dict.fromkeys(ignored)),
+            absent=tuple(dict.fromkeys(absent)),
         )
 
     def _form(self, word: str, lemma: str) -> str:

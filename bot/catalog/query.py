@@ -59,6 +59,9 @@ class ProductQuery:
     hints: tuple[str, ...] = ()
     # Words the catalog does not use, left out of the search ("hunting", "hiii", "son").
     ignored: tuple[str, ...] = ()
+    # Keywords asked for that no word of the catalog starts with: no product has them
+    # ("is emi available?" must not find the "Premium" yoga mat by its letters).
+    absent: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -193,4 +196,5 @@ class QueryParser:
             sort=sort,
             corrections=corrections,
             ignored=words_read.ignored,
+            absent=words_read.absent,
         )

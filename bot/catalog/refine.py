@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.catalog.query import ProductQuery
 
-_LISTS = ("categories", "brands", "colors", "sizes", "keywords")
+_LISTS = ("categories", "brands", "colors", "sizes", "keywords", "absent")
 _SORTS = {"relevance", "price", "rating"}
 
 

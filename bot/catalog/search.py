@@ -136,7 +136,8 @@ def _scope(session: Session, query: ProductQuery) -> _Scope:
     categories = list(session.scalars(select(Category.id).where(Category.slug.in_(query.categories))))
     brands = list(session.scalars(select(Brand.id).where(Brand.slug.in_(query.brands))))
     words = _words(query)
-    unknown = bool(words) and session.scalar(first_product_with_words(dialect, words)) is None
+    unknown = bool(words) and (any(w in query.absent for w in words)
+                               or session.scalar(first_product_with_words(dialect, words)) is None)
     unpriced = _priced(query) and session.scalar(_in_price_range(query, categories)) is None
     return _Scope(dialect, categories, brands, unknown, unpriced)
 

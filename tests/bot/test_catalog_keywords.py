@@ -214,3 +214,41 @@ def test_saying_the_last_list_cost_too_much_is_a_cheaper_refinement(parse, text)
 def test_price_talk_never_names_a_product(parse):
     query = parse("show me expensive watches")
     assert query.keywords == () and query.categories
+
+
+def _inner_fragments(session, parse, count=3):
+    """Letter runs found only inside the catalog's words ("emi" of "premium"), never starting
+    one, and read as themselves (not lemmatised into something else)."""
+    words = sorted(product_words(session)[0] | product_words(session)[1])
+    found = []
+    for word in words:
+        if not word.isalpha() or len(word) < 7:
+            continue
+        fragment = word[2:5]
+        if (not any(w.startswith(fragment) for w in words) and fragment not in found
+                and parse(f"is {fragment} available").keywords == (fragment,)):
+            found.append(fragment)
+        if len(found) == count:
+            return found
+    return found
+
+
+def test_a_word_found_only_inside_catalog_words_names_no_product(session, parse):
+    """Issue 17, item 9: "Is EMI available" named the "Premium" yoga mat by three of its letters."""
+    fragments = _inner_fragments(session, parse)
+    assert len(fragments) == 3
+    for fragment in fragments:
+        text = f"is {fragment} available"
+        query = parse(text)
+        assert fragment in query.absent, (fragment, query)
+        assert find_referenced_product(session, text=text, shown=None, current=None)[0] is None, fragment
+        assert find_products(session, text=f"do you sell {fragment}").hits == (), fragment
+    assert find_referenced_product(session, text="is emi available", shown=None, current=None)[0] is None
+
+
+def test_the_start_of_a_catalog_word_is_never_absent(session, parse):
+    """A visitor typing the start of a catalog word ("hood" for "hoodie") still searches for it."""
+    words = sorted(w for w in product_words(session)[0] if w.isalpha() and len(w) >= 8)[:40]
+    assert words
+    for word in words:
+        assert parse(f"do you sell {word[:5]}").absent == (), word
