@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from rasa.core.brokers.sql import SQLEventBroker
 
 from rasa_addons import fast_json
+from rasa_addons.sqlite_files import wal_pragmas
 
 
 class BatchedSQLEventBroker(SQLEventBroker):
@@ -28,7 +29,9 @@ class BatchedSQLEventBroker(SQLEventBroker):
             self.engine.dispose()
             self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=2, max_overflow=8,
                                            connect_args={"check_same_thread": False, "timeout": 15})
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            # NORMAL: the broker rows a power cut could lose are re-read from the tracker store
+            # by the summaries' sweep (bot/summaries/sweep.py).
+            sa.event.listen(self.engine, "connect", wal_pragmas("NORMAL"))
             self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         self._table = self.SQLBrokerEvent.__table__
 
@@ -42,11 +45,3 @@ class BatchedSQLEventBroker(SQLEventBroker):
         rows = [{"sender_id": e.get("sender_id"), "data": fast_json.dumps(e)} for e in events]
         with self.engine.begin() as conn:
             conn.execute(self._table.insert(), rows)
-
-
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cursor = dbapi_conn.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=15000")
-    cursor.close()

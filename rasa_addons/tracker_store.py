@@ -77,6 +77,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.core.tracker_store import SQLTrackerStore
 
 from rasa_addons import fast_json
+from rasa_addons.sqlite_files import wal_pragmas
 from rasa_addons.tracker_cache import TrackerCache
 
 logger = logging.getLogger(__name__)
@@ -165,7 +166,7 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             url, poolclass=sa.pool.QueuePool, pool_size=2, max_overflow=8,
             connect_args={"check_same_thread": False},
         )
-        sa.event.listen(self.engine, "connect", _durable_wal)
+        sa.event.listen(self.engine, "connect", wal_pragmas("FULL"))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     # ------------------------------------------------------------------ retrieve
@@ -396,11 +397,3 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             return
         new_events = list(itertools.islice(tracker.events, stored, None))
         await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
-
-
-def _durable_wal(dbapi_conn: Any, _record: Any) -> None:
-    cursor = dbapi_conn.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=15000")
-    cursor.close()
