@@ -37,7 +37,9 @@ from sqlalchemy.engine import Connection
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 7  # 5: conversation_turn_days; 6: conversation_messages.folded; 7: conversation_texts instead
+# 5: conversation_turn_days; 6: conversation_messages.folded; 7: conversation_texts instead; 8: SQLite's
+# ix_conversation_summaries_filters
+SCHEMA_VERSION = 8
 metadata = MetaData()
 
 summaries = Table(
@@ -171,6 +173,10 @@ _POSTGRES_SEARCH = [
     "CREATE INDEX IF NOT EXISTS ix_conversation_messages_sender ON conversation_messages (sender_id, ts)",
 ]
 _SQLITE_SENDER_INDEX = "CREATE INDEX IF NOT EXISTS ix_conversation_messages_sender ON conversation_messages (sender_id, ts)"
+# The list's columns by sender id: SQLite filters, sorts and counts the ids a search or an intent
+# matches here without reading their rows (PostgreSQL walks the list by last_at instead).
+_SQLITE_FILTER_INDEX = ("CREATE INDEX IF NOT EXISTS ix_conversation_summaries_filters ON conversation_summaries "
+                        "(sender_id, lowest_confidence, last_at, started_at, fallback, handoff)")
 
 
 def save_feed(conn: Connection, name: str, **values: object) -> None:
@@ -223,7 +229,7 @@ def ensure_tables(conn: Connection) -> bool:
         drop_tables(conn)
     metadata.create_all(conn)
     if conn.dialect.name == "sqlite":
-        for statement in [*_SQLITE_SEARCH, _SQLITE_SENDER_INDEX]:
+        for statement in [*_SQLITE_SEARCH, _SQLITE_SENDER_INDEX, _SQLITE_FILTER_INDEX]:
             conn.execute(text(statement))
     elif conn.dialect.name == "postgresql":
         statements = _POSTGRES_SEARCH if _postgres_trigram(conn) else _POSTGRES_SEARCH[1:]

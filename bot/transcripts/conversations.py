@@ -96,9 +96,9 @@ def _matching_senders(conn: Connection, text: str) -> Select:
     return select(texts.c.sender_id).where(func.instr(texts.c.folded, needle) > 0)  # LIKE would fold ASCII again
 
 
-def _filtered(conn: Connection, filters: ConversationFilters) -> Select:
+def _filtered(conn: Connection, filters: ConversationFilters, *columns: ColumnElement) -> Select:
     s = summaries.c
-    stmt = select(summaries)
+    stmt = select(*columns) if columns else select(summaries)
     if filters.only_ids is not None:
         if not filters.only_ids:
             stmt = stmt.where(false())
@@ -170,17 +170,21 @@ def list_conversations(
     page, per_page = max(1, page), max(1, min(per_page, MAX_PER_PAGE))
     if not has_tables(conn):
         return ConversationPage(items=(), total=0, page=page, per_page=per_page)
+    s = summaries.c
     matching = _filtered(conn, filters)
-    ordered = matching.order_by(summaries.c.last_at.desc(), summaries.c.sender_id)
-    ordered = ordered.limit(per_page).offset((page - 1) * per_page)
     total = None
     if conn.dialect.name == "sqlite" and (filters.text.strip() or filters.intent):
-        # SQLite answers these from the list of matching ids, all of them sorted for the page: they are
-        # counted in the same pass (a window over them all) instead of a second one.
-        rows = conn.execute(ordered.add_columns(func.count().over().label("matching"))).all()
+        # SQLite answers these from the list of matching ids, all of them sorted for the page. The ids
+        # are filtered, sorted and counted (a window over them all, not a second pass) in the covering
+        # index ix_conversation_summaries_filters; only the page's rows are read whole.
+        keys = (_filtered(conn, filters, s.sender_id, s.last_at, func.count().over().label("matching"))
+                .order_by(s.last_at.desc(), s.sender_id).limit(per_page).offset((page - 1) * per_page).subquery())
+        rows = conn.execute(select(summaries, keys.c.matching).join(keys, keys.c.sender_id == s.sender_id)
+                            .order_by(keys.c.last_at.desc(), keys.c.sender_id)).all()
         total = rows[0].matching if rows else None
     else:
-        rows = conn.execute(ordered).all()
+        rows = conn.execute(matching.order_by(s.last_at.desc(), s.sender_id)
+                            .limit(per_page).offset((page - 1) * per_page)).all()
     if total is None:  # past the last page, or counted apart
         total = conn.execute(select(func.count()).select_from(matching.subquery())).scalar() or 0
     ids = [row.sender_id for row in rows]
