@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from actions.slots import conversation_language
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.catalog import ProductHit, SearchResult, find_products, parser_for, record_unmet_search, search_unmet_kind
+from bot.catalog.query import ProductQuery
 from bot.catalog.refine import to_state
 from bot.language import DEFAULT
-from bot.formatting import money, product_line, query_summary, relaxed_note, stock_text
+from bot.formatting import category_list, money, product_line, query_summary, relaxed_note, stock_text
 
 
 def product_card(hit: ProductHit, lang: str = DEFAULT) -> dict[str, Any]:
@@ -29,6 +30,11 @@ def product_card(hit: ProductHit, lang: str = DEFAULT) -> dict[str, Any]:
         "url": hit.url,
         "image": hit.image_url,
     }
+
+
+def not_carried(query: ProductQuery) -> bool:
+    """The question names only things no catalog word is or starts with, and no category or brand."""
+    return bool(query.absent) and set(query.keywords) <= set(query.absent) and not (query.categories or query.brands)
 
 
 async def answer_search(
@@ -49,10 +55,11 @@ async def answer_search(
         if kind is not None:  # unmet demand, for the shop's analytics
             record_unmet_search(session, text=text, kind=kind, query=result.query, sender_id=sender_id)
         vocab = parser_for(session).vocab
-        return result, query_summary(result.query, vocab.category_names, vocab.brand_names, lang)
+        return (result, query_summary(result.query, vocab.category_names, vocab.brand_names, lang),
+                category_list(vocab.category_names, lang))
 
     try:
-        result, summary = await in_transaction(work)
+        result, summary, categories = await in_transaction(work)
     except ServiceUnavailable:
         dispatcher.utter_message(response="utter_lookup_unavailable")
         return []
@@ -60,6 +67,11 @@ async def answer_search(
         dispatcher.utter_message(response="utter_ask_what_product")
         return []
     remembered = SlotSet("last_search", to_state(result.query))
+    if not result.hits and not_carried(result.query):
+        # Only words no product has ("do you sell xylophones?"): say so, and what the shop does sell.
+        dispatcher.utter_message(response="utter_not_carried", words=" ".join(result.query.absent),
+                                 categories=categories)
+        return [SlotSet("shown_products", []), remembered]
     if not result.hits:
         dispatcher.utter_message(response="utter_no_products", query=result.query.text.strip()[:80])
         return [SlotSet("shown_products", []), remembered]

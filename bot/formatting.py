@@ -103,3 +103,12 @@ def relaxed_note(relaxed: tuple[str, ...], lang: str = DEFAULT) -> str:
         return ""
     joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {say('and', lang)} " + names[-1]
     return say("Here are the closest matches without the {names}:", lang, names=joined)
+
+
+def category_list(category_names: dict[str, str], lang: str = DEFAULT) -> str:
+    """The shop's categories as a sentence's list ("running shoes, sneakers and watches")."""
+    lower = grammar(lang).lowercase_categories
+    names = sorted((n.lower() if lower else n) for n in category_names.values())
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {say('and', lang)} {names[-1]}"

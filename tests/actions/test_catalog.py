@@ -1,9 +1,10 @@
 from decimal import Decimal
 
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
 
 from actions.catalog import ActionSearchProducts
-from bot.models import Product
+from bot.models import Category, Product
 from tests.actions.conftest import make_tracker, run
 
 
@@ -31,10 +32,19 @@ def test_results_are_listed_with_price_stock_and_cards(session):
         assert ("out of stock" in line) == (stock == 0)
 
 
-def test_nothing_matching_says_so(session):
+def test_nothing_matching_says_so_and_what_the_shop_sells(session):
     messages, events = _search("do you sell xylophonezz")
-    assert [m["response"] for m in messages] == ["utter_no_products"]
+    assert [m["response"] for m in messages] == ["utter_not_carried"]
+    assert messages[0]["words"] == "xylophonezz"
+    names = session.scalars(select(Category.name)).all()
+    assert names and all(name.lower() in messages[0]["categories"] for name in names)
     assert {"event": "slot", "name": "shown_products", "value": [], "timestamp": None} in events
+
+
+def test_nothing_matching_a_catalog_word_says_no_match_not_that_the_shop_lacks_it(session):
+    # "xylophonezz" is no catalog word, but "jackets" is: nothing is both, which is not "we don't carry it"
+    messages, _ = _search("waterproof jackets made of xylophonezz under $5")
+    assert all(m["response"] != "utter_not_carried" for m in messages)
 
 
 def test_vague_message_asks_what_they_want(session):

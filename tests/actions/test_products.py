@@ -87,7 +87,7 @@ def test_price_in_the_answer_is_the_database_price(session, shown):
 
 def test_a_question_naming_no_known_product_is_answered_as_a_search(session):
     dispatcher, slots = _ask(ActionProductAvailability(), "do you have any xylophonezz")
-    assert responses(dispatcher) == ["utter_no_products"]
+    assert responses(dispatcher) == ["utter_not_carried"]
     assert slots["shown_products"] == [] and slots["last_search"]["keywords"] == ["xylophonezz"]
 
 
