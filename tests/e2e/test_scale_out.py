@@ -234,12 +234,17 @@ def _unexpected(sent: list[Sent], allowed: set[tuple[int, str]]) -> tuple[Counte
     """(the failures that are neither ``allowed`` nor an answer put out of step by one, how many
     allowed ones there were). A turn lost to the fault can leave the rest of its round out of step
     (the email of a lost order-number turn: "no order matches"): such answers, within a round of
-    an allowed failure, are the fault's too; any other failure is not."""
+    an allowed failure, are the fault's too; any other failure is not. So are they within a round
+    of the fault itself: a turn can be lost without showing it (a form's validation call that died
+    with the action server leaves the order number unchecked, and the email then matches no order)."""
     unexpected, allowed_count = Counter(), 0
     for n in {s.conversation for s in sent}:
         since_allowed = len(ROUND)
+        before_fault = True
         for s in (s for s in sent if s.conversation == n):
             since_allowed += 1
+            if before_fault and s.at >= 0:  # ``at`` is in seconds after the fault
+                before_fault, since_allowed = False, 1
             if answered(s):
                 continue
             if _kind(s) in allowed:
@@ -254,7 +259,9 @@ def _unexpected(sent: list[Sent], allowed: set[tuple[int, str]]) -> tuple[Counte
 
 
 def test_conversations_are_served_by_both_replicas_and_summarised_from_rabbitmq(scaled):
-    sent = _under_load(scaled, lambda: None, conversations=6)
+    # Rendezvous hashing puts each conversation on either replica: with 16, all on one is 1 in 30,000
+    # (with 6 it was 1 in 32, and CI met it).
+    sent = _under_load(scaled, lambda: None, conversations=16)
     assert all(answered(s) for s in sent), _failures(sent)
     gateway_log = (scaled.workdir / "gateway.log").read_text(errors="replace")
     for url in scaled.rasa_urls():  # the gateway logs each request it sends on
