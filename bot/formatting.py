@@ -101,14 +101,17 @@ def relaxed_note(relaxed: tuple[str, ...], lang: str = DEFAULT) -> str:
     names = [filter_name(r, RELAXED_WORDS.get(r, r), lang) for r in relaxed]
     if not names:
         return ""
-    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {say('and', lang)} " + names[-1]
-    return say("Here are the closest matches without the {names}:", lang, names=joined)
+    return say("Here are the closest matches without the {names}:", lang, names=spoken_list(names, lang))
+
+
+def spoken_list(items: list[str], lang: str = DEFAULT) -> str:
+    """``items`` as a sentence lists them: "a", "a and b", "a, b and c" ("und" in German)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {say('and', lang)} {items[-1]}"
 
 
 def category_list(category_names: dict[str, str], lang: str = DEFAULT) -> str:
     """The shop's categories as a sentence's list ("running shoes, sneakers and watches")."""
     lower = grammar(lang).lowercase_categories
-    names = sorted((n.lower() if lower else n) for n in category_names.values())
-    if len(names) <= 1:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} {say('and', lang)} {names[-1]}"
+    return spoken_list(sorted((n.lower() if lower else n) for n in category_names.values()), lang)

@@ -335,17 +335,18 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         a value had to be rewritten for strict JSON: the tracker in memory
         then differs from the stored one and must not be kept in the cache.
         """
-        rows, rewritten = self._event_rows(sender_id, new_events)
+        return self._insert_rows(session, sender_id, *self._event_rows(sender_id, new_events))
+
+    def _insert_rows(self, session: Any, sender_id: Text, rows: List[Dict[Text, Any]], rewritten: bool) -> Optional[int]:
+        """Insert event rows made by `_event_rows`; the newest row id as `_add_events` returns it."""
         if rows:
             session.execute(self.SQLEvent.__table__.insert(), rows)
         return None if rewritten else self._newest_row_id(sender_id, session)
 
     def _write_rows(self, sender_id: Text, rows: List[Dict[Text, Any]], rewritten: bool) -> Optional[int]:
-        """`_add_events` of rows made already, in a transaction of its own (run in a worker thread)."""
+        """`_insert_rows` in a transaction of its own (run in a worker thread)."""
         with self.session_scope() as session:
-            if rows:
-                session.execute(self.SQLEvent.__table__.insert(), rows)
-            last_id = None if rewritten else self._newest_row_id(sender_id, session)
+            last_id = self._insert_rows(session, sender_id, rows, rewritten)
             session.commit()
         return last_id
 

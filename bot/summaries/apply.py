@@ -55,20 +55,19 @@ def _upsert_spans(conn: Connection, spans: dict[str, list[float]]) -> None:
         conn.execute(stmt, rows)
 
 
-def _insert_new(conn: Connection, table, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(conflict_insert(conn.dialect.name, table).on_conflict_do_nothing(), rows)
+def _insert_new(conn: Connection, table, rows: list[dict[str, Any]], *returning) -> list[Row]:
+    """Insert the rows not stored yet; with ``returning`` columns, returns those of the rows it
+    inserted (a row already there is not returned, so it is not counted again)."""
+    if not rows:
+        return []
+    stmt = conflict_insert(conn.dialect.name, table).on_conflict_do_nothing()
+    if not returning:
+        conn.execute(stmt, rows)
+        return []
+    return list(conn.execute(stmt.returning(*returning), rows))
 
 
 _TURN_FIGURES = (turns.c.ts, turns.c.intent, turns.c.ranked_intent, turns.c.confidence, turns.c.typed)
-
-
-def _insert_turns(conn: Connection, rows: list[dict[str, Any]]) -> list[Row]:
-    """Insert the turns not stored yet; returns those it inserted (a turn already there is not counted again)."""
-    if not rows:
-        return []
-    stmt = conflict_insert(conn.dialect.name, turns).on_conflict_do_nothing().returning(*_TURN_FIGURES)
-    return list(conn.execute(stmt, rows))
 
 
 def _count_turns(conn: Connection, rows: Iterable[Row], sign: int) -> None:
@@ -97,14 +96,6 @@ def _count_turns(conn: Connection, rows: Iterable[Row], sign: int) -> None:
     }), rows)
     if sign < 0:
         conn.execute(turn_days.delete().where(d.messages <= 0, d.day.in_(sorted({r["day"] for r in rows}))))
-
-
-def _insert_messages(conn: Connection, rows: list[dict[str, Any]]) -> list[Row]:
-    """Insert the messages not stored yet; returns (sender_id, text) of those it inserted."""
-    if not rows:
-        return []
-    stmt = conflict_insert(conn.dialect.name, messages).on_conflict_do_nothing()
-    return list(conn.execute(stmt.returning(messages.c.sender_id, messages.c.text), rows))
 
 
 def _add_texts(conn: Connection, inserted: Iterable[Row]) -> None:
@@ -175,9 +166,9 @@ def apply_events(conn: Connection, items: Iterable[tuple[str | None, dict[str, A
     if not spans:
         return 0
     _upsert_spans(conn, spans)
-    _count_turns(conn, _insert_turns(conn, _unique(turn_rows)), +1)
+    _count_turns(conn, _insert_new(conn, turns, _unique(turn_rows), *_TURN_FIGURES), +1)
     _insert_new(conn, marks, list(mark_rows.values()))
-    _add_texts(conn, _insert_messages(conn, _unique(message_rows)))
+    _add_texts(conn, _insert_new(conn, messages, _unique(message_rows), messages.c.sender_id, messages.c.text))
     recompute(conn, spans)
     return kept
 
