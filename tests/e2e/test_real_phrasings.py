@@ -312,9 +312,7 @@ def test_other_orders_are_listed_from_the_database(stack, db, question):
     mine = {o.number for o in orders}
     first = orders[0]
     sender = _sender()
-    stack.say(sender, "where is my order?")
-    stack.say(sender, first.number)
-    assert f"#{first.number}" in stack.say(sender, customer.email)
+    assert f"#{first.number}" in _prove(stack, sender, {"number": first.number, "email": customer.email})
     reply = stack.say(sender, question)
     assert "order number" not in reply.lower(), (question, reply)
     listed = set(re.findall(r"#(\d+)", reply)) - {first.number}
@@ -331,9 +329,7 @@ def test_a_customer_with_one_order_hears_it_is_their_only_one(stack, db, questio
     )
     assert db.scalar(select(func.count()).select_from(Order).where(func.lower(Order.email) == order.email.lower())) == 1
     sender = _sender()
-    stack.say(sender, "where is my order?")
-    stack.say(sender, order.number)
-    assert f"#{order.number}" in stack.say(sender, order.email)
+    assert f"#{order.number}" in _prove(stack, sender, {"number": order.number, "email": order.email})
     reply = stack.say(sender, question)
     assert "order number" not in reply.lower(), (question, reply)
     assert "That's the only order I can find under this email address." in reply, (question, reply)
