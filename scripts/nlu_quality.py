@@ -16,7 +16,7 @@ def _f1(report: Path) -> float | None:
 
 
 # The statistical entity extractor config.yml uses (the first whose report exists).
-STATISTICAL = ("CRFEntityExtractor", "DIETClassifier")
+STATISTICAL = ("StoredCRFEntityExtractor", "CRFEntityExtractor", "DIETClassifier")
 
 
 def _statistical(folder: Path) -> Path | None:
