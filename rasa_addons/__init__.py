@@ -23,6 +23,9 @@
   per point of the conversation, not again by every policy. Installed on import.
 - `rasa_addons.rule_matching`: RulePolicy finds the rules that match without
   re-reading every rule for every past state. Installed on import.
+- `rasa_addons.tracker_copy`: the tracker copied before each action is made
+  from its state, not by replaying all its events into a new one. Installed on
+  import.
 - `rasa_addons.heap`: once a model is loaded, the objects alive are frozen out
   of Python's garbage collection passes, which stopped the server for up to
   400 ms each. Installed on import.
@@ -44,14 +47,19 @@ try:  # pragma: no cover - the gateway's environment (.venv) has no Rasa
     from rasa_addons import graph_runner as _graph_runner
     from rasa_addons import past_states as _past_states
     from rasa_addons import rule_matching as _rule_matching
+    from rasa_addons import tracker_copy as _tracker_copy
 except ImportError:
-    _admission = _heap = _action_client = _action_validation = _event_types = _graph_runner = _past_states = _rule_matching = None
-if None not in (_admission, _heap, _action_client, _action_validation, _event_types, _graph_runner, _past_states, _rule_matching):
+    _admission = _heap = _action_client = _action_validation = _event_types = None
+    _graph_runner = _past_states = _rule_matching = _tracker_copy = None
+_ADDONS = (_admission, _heap, _action_client, _action_validation, _event_types, _graph_runner, _past_states,
+           _rule_matching, _tracker_copy)
+if None not in _ADDONS:
     _action_client.install()
     _action_validation.install()
     _event_types.install()
     _graph_runner.install()
     _past_states.install()
     _rule_matching.install()
+    _tracker_copy.install()
     _admission.install()
     _heap.install()
