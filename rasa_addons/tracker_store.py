@@ -139,6 +139,8 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
     ) -> None:
         super().__init__(domain=domain, **kwargs)
         self.cache = TrackerCache(size=cached_trackers, max_events=cached_max_events)
+        events_table = self.engine.dialect.identifier_preparer.quote(self.SQLEvent.__tablename__)
+        self._newest_row_sql = sa.text(f"SELECT max(id) FROM {events_table} WHERE sender_id = :sender_id")
         if self.engine.dialect.name == "sqlite" and isinstance(self.engine.pool, sa.pool.NullPool):
             self._pool_sqlite_connections()
         self.min_turns = max(int(min_turns), 1)
@@ -316,12 +318,13 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             logger.debug(f"Tracker with sender_id '{sender_id}' stored to database")
             return
         new_events = list(itertools.islice(tracker.events, stored, None))
-        if self.event_broker is not None:
+        publish_encoded = getattr(self.event_broker, "publish_encoded", None)
+        if self.event_broker is not None and publish_encoded is None:
             await self._stream_new_events(self.event_broker, new_events, sender_id)
         rows, rewritten = self._event_rows(sender_id, new_events)
         # The commit waits for the disk (an fsync on SQLite, a WAL flush on PostgreSQL): in a
         # worker thread, the event loop goes on with other conversations' turns meanwhile.
-        last_id = await asyncio.to_thread(self._write_rows, sender_id, rows, rewritten)
+        last_id = await asyncio.to_thread(self._write_rows, sender_id, rows, rewritten, publish_encoded)
         setattr(tracker, STORED_EVENTS_ATTR, len(tracker.events))
         self.cache.put(sender_id, last_id, tracker)
         logger.debug(f"Tracker with sender_id '{sender_id}' stored to database")
@@ -343,11 +346,24 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             session.execute(self.SQLEvent.__table__.insert(), rows)
         return None if rewritten else self._newest_row_id(sender_id, session)
 
-    def _write_rows(self, sender_id: Text, rows: List[Dict[Text, Any]], rewritten: bool) -> Optional[int]:
-        """`_insert_rows` in a transaction of its own (run in a worker thread)."""
+    def _write_rows(
+        self, sender_id: Text, rows: List[Dict[Text, Any]], rewritten: bool, publish_encoded: Any = None
+    ) -> Optional[int]:
+        """`_insert_rows` in a transaction of its own (run in a worker thread), then published.
+
+        `publish_encoded` (``rasa_addons.sql_broker``) gets the JSON just stored, so an event
+        is built and encoded once for both. A failed publish is logged, not raised: the
+        turn is stored, and the console's feed sweeps the tracker store for events the
+        broker missed (bot/summaries/sweep.py).
+        """
         with self.session_scope() as session:
             last_id = self._insert_rows(session, sender_id, rows, rewritten)
             session.commit()
+        if publish_encoded is not None and rows:
+            try:
+                publish_encoded(sender_id, [row["data"] for row in rows])
+            except Exception:  # noqa: BLE001 - the sweep delivers them
+                logger.exception(f"Publishing the events of '{sender_id}' to the event broker failed.")
         return last_id
 
     @staticmethod
@@ -370,12 +386,17 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         return rows, rewritten
 
     def _newest_row_id(self, sender_id: Text, session: Any = None) -> Optional[int]:
-        """Id of `sender_id`'s newest event row (None if it has none)."""
-        query = sa.select(sa.func.max(self.SQLEvent.id)).where(self.SQLEvent.sender_id == sender_id)
+        """Id of `sender_id`'s newest event row (None if it has none).
+
+        Asked before every message the cache answers, so it is a plain SQL text on a
+        pooled connection: no ORM session, and no statement for SQLAlchemy to walk
+        for its cache key on each call.
+        """
+        params = {"sender_id": sender_id}
         if session is not None:
-            return session.execute(query).scalar()
-        with self.session_scope() as own:
-            return own.execute(query).scalar()
+            return session.execute(self._newest_row_sql, params).scalar()
+        with self.engine.connect() as conn:
+            return conn.execute(self._newest_row_sql, params).scalar()
 
     async def _stream_new_events(self, event_broker: Any, new_events: List[Any], sender_id: Text) -> None:
         """Publish like the stock store, with non-finite floats as strings (brokers dump with json).
