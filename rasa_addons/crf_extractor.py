@@ -88,8 +88,11 @@ class StoredCRFEntityExtractor(CRFEntityExtractor):
                 algorithm="lbfgs", c1=config["L1_c"], c2=config["L2_c"],
                 max_iterations=config["max_iterations"], all_possible_transitions=True,
             )
+            model = (model_dir / _model_file(index)).read_bytes()
             tagger = pycrfsuite.Tagger()
-            tagger.open_inmemory((model_dir / _model_file(index)).read_bytes())
+            tagger.open_inmemory(model)
+            # crfsuite reads the model where it lies: the bytes must live as long as the tagger
+            crf._stored_model = model
             crf._tagger = tagger  # what `CRF.tagger_` opens from its model file after `fit`
             taggers[tag] = crf
         return taggers

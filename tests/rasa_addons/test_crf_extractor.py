@@ -78,7 +78,11 @@ def counting_train(cls, *args, **kwargs):
     trainings.append(1)
     return original_train(cls, *args, **kwargs)
 StoredCRFEntityExtractor.train_model = classmethod(counting_train)
-stored = tag(StoredCRFEntityExtractor.load(config, storage, resource, context))
+loaded = StoredCRFEntityExtractor.load(config, storage, resource, context)
+import gc
+gc.collect()
+litter = [bytes([i % 251]) * 4096 for i in range(20000)]  # reuse any memory the model was read into
+stored = tag(loaded)
 stock_files = sorted(p.name for p in Path(storage._storage_path / resource.name).iterdir())
 # a model trained by the stock class (no stored CRFs) still loads, by training again
 stock_resource = Resource("stock-crf")
