@@ -26,6 +26,8 @@
 - `rasa_addons.tracker_copy`: the tracker copied before each action is made
   from its state, not by replaying all its events into a new one. Installed on
   import.
+- `rasa_addons.debug_copies`: the deep copies Rasa makes only to log them at
+  debug level are skipped when debug logging is off. Installed on import.
 - `rasa_addons.heap`: once a model is loaded, the objects alive are frozen out
   of Python's garbage collection passes, which stopped the server for up to
   400 ms each. Installed on import.
@@ -48,11 +50,12 @@ try:  # pragma: no cover - the gateway's environment (.venv) has no Rasa
     from rasa_addons import past_states as _past_states
     from rasa_addons import rule_matching as _rule_matching
     from rasa_addons import tracker_copy as _tracker_copy
+    from rasa_addons import debug_copies as _debug_copies
 except ImportError:
     _admission = _heap = _action_client = _action_validation = _event_types = None
-    _graph_runner = _past_states = _rule_matching = _tracker_copy = None
+    _graph_runner = _past_states = _rule_matching = _tracker_copy = _debug_copies = None
 _ADDONS = (_admission, _heap, _action_client, _action_validation, _event_types, _graph_runner, _past_states,
-           _rule_matching, _tracker_copy)
+           _rule_matching, _tracker_copy, _debug_copies)
 if None not in _ADDONS:
     _action_client.install()
     _action_validation.install()
@@ -61,5 +64,6 @@ if None not in _ADDONS:
     _past_states.install()
     _rule_matching.install()
     _tracker_copy.install()
+    _debug_copies.install()
     _admission.install()
     _heap.install()
