@@ -23,6 +23,7 @@ from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.errors import VerificationThrottled
 from bot.models import Order
 from bot.orders import normalise_email, normalise_order_number, verify_order
+from bot.orders.deadlines import asks_before_ordering
 from bot.orders.lookup import is_customer_order
 
 ORDER_SLOTS = ("order_number", "email")
@@ -129,3 +130,30 @@ class OrderFormValidation(FormValidationAction, ABC):
 class ValidateOrderStatusForm(OrderFormValidation):
     def name(self) -> str:
         return "validate_order_status_form"
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        if asks_before_ordering_here(tracker, events):
+            # "can it get here before christmas?" with no order proved or named: most likely
+            # about buying. The delivery times, and a button for a visitor who did order.
+            dispatcher.utter_message(response="utter_shipping_info/delivery_time")
+            dispatcher.utter_message(response="utter_offer_order_check")
+            return end_form_events(*self.form_slots)
+        return events
+
+
+def asks_before_ordering_here(tracker: Tracker, events: list[EventType] | None = None) -> bool:
+    """The order status form starts on a by-a-day question while no order is known.
+
+    No order number in the slots or set by ``events``, none proved earlier in the
+    conversation, and the message names no order ("can it get here by friday?").
+    """
+    if tracker.get_slot(REQUESTED_SLOT) is not None or tracker.get_slot("verified_order"):
+        return False
+    if tracker.get_slot("order_number") or any(
+        e.get("name") == "order_number" and e.get("value") for e in events or []
+    ):
+        return False
+    return asks_before_ordering(tracker.latest_message.get("text"))

@@ -11,6 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
+from actions.order_forms import asks_before_ordering_here
 from actions.slots import conversation_language, item_count, request_source
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.errors import VerificationThrottled
@@ -59,6 +60,8 @@ class ActionOrderStatus(Action):
     ) -> list[dict[str, Any]]:
         number = normalise_order_number(tracker.get_slot("order_number"))
         email = normalise_email(tracker.get_slot("email"))
+        if number is None and email is None and asks_before_ordering_here(tracker):
+            return _CLEAR_FORM  # the form's validation answered with the delivery times
         if number is None or email is None:
             dispatcher.utter_message(response="utter_order_not_verified")
             return _CLEAR_FORM

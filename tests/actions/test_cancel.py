@@ -112,3 +112,30 @@ def test_an_order_named_in_the_message_wins_over_the_one_proved(session):
 def test_without_a_proved_order_the_form_asks_as_usual(session):
     dispatcher, slots = _starting("cancel_order_form", ValidateCancelOrderForm(), "cancel my order", slots={})
     assert dispatcher.messages == [] and "order_number" not in slots
+
+
+def test_a_by_a_day_question_with_no_order_known_gets_the_delivery_times_and_an_offer(session):
+    from actions.order_forms import ValidateOrderStatusForm
+    from actions.orders import ActionOrderStatus
+
+    text = "can it get here before christmas?"
+    dispatcher, slots = _starting("order_status_form", ValidateOrderStatusForm(), text, slots={})
+    assert responses(dispatcher) == ["utter_shipping_info/delivery_time", "utter_offer_order_check"]
+    assert slots == {"order_number": None, "email": None, "requested_slot": None}
+    # the form's end runs action_order_status (data/rules/orders.yml): it adds nothing
+    status = CollectingDispatcher()
+    run(ActionOrderStatus(), status, form_tracker("order_status_form", text, extracted={}, slots={"requested_slot": None}))
+    assert status.messages == []
+
+
+def test_a_by_a_day_question_about_an_order_asks_for_it_or_answers_for_the_proved_one(session):
+    from actions.order_forms import ValidateOrderStatusForm
+
+    dispatcher, slots = _starting("order_status_form", ValidateOrderStatusForm(), "where is my order? need it by friday",
+                                  slots={})
+    assert dispatcher.messages == [] and not slots.get("order_number")  # the form goes on to ask for it
+    proved = {"verified_order": PLACED["number"], "verified_email": PLACED["email"]}
+    dispatcher, slots = _starting("order_status_form", ValidateOrderStatusForm(), "can it get here before christmas?",
+                                  slots=proved)
+    assert dispatcher.messages == []
+    assert (slots["order_number"], slots["email"]) == (PLACED["number"], PLACED["email"])

@@ -60,6 +60,16 @@ BY_A_DAY_QUESTIONS = [
     "ok and will it make it here before sunday?",
 ]
 
+# Item 7: the same question in a fresh conversation, no order proved or named (unseen wordings).
+BY_A_DAY_FRESH = [
+    "can it get here before christmas?",
+    "would it be here by saturday",
+    "will it arrive in time for my mum's birthday on the 14th",
+    "is there any way it reaches me before friday?",
+    "could it make it by the weekend pls",
+    "need it before new year, possible?",
+]
+
 # Item 7: a parcel that has not come, said without the word "order" (unseen wordings).
 PARCEL_NOT_COME = [
     "my parcel is nowhere to be seen",
@@ -153,7 +163,7 @@ ALL_WORDINGS = [
     *LEAD_IN_DELIVERY_QUESTIONS, *BY_A_DAY_QUESTIONS, *PARCEL_NOT_COME,
     *(w.format(n="100001") for w in NUMBER_IN_A_SENTENCE), *(w.format(e="emma.schmidt@example.com") for w in EMAIL_IN_A_SENTENCE),
     *(w for w, _, _ in SEARCH_WITH_A_VERB), *CHEAPER_REFINEMENTS, *CHEAPER_REFINEMENTS_WITH_CHAT,
-    *OTHER_ORDERS_QUESTIONS, *(q if isinstance(q, str) else q.values[0] for q in COLOUR_QUESTIONS), *CAPABILITY_QUESTIONS,
+    *OTHER_ORDERS_QUESTIONS, *BY_A_DAY_FRESH, *(q if isinstance(q, str) else q.values[0] for q in COLOUR_QUESTIONS), *CAPABILITY_QUESTIONS,
 ]
 
 
@@ -213,6 +223,27 @@ def test_will_it_arrive_by_a_day_gets_the_real_delivery_date(stack, db, question
     sender = _sender()
     _prove(stack, sender, SHIPPED)
     _assert_shipped_status(stack.say(sender, question), order, question)
+
+
+@pytest.mark.parametrize("question", BY_A_DAY_FRESH)
+def test_will_it_arrive_by_a_day_with_no_order_gets_the_delivery_times_and_a_way_to_check_one(stack, db, question):
+    """Item 7, by context: with no order proved, "it" is what the visitor may buy, not an order."""
+    sender = _sender()
+    reply = stack.chat(sender, question).json()["messages"]
+    text = "\n".join(m["text"] or "" for m in reply)
+    offered = [b["payload"] for m in reply for b in m.get("buttons") or []]
+    if "did you mean" in text.lower():  # torn between the two readings, it asks which (both offered)
+        titles = [b["title"] for m in reply for b in m.get("buttons") or []]
+        assert "/order_status" in offered and "Shipping and delivery" in titles, (question, reply)
+        return
+    assert "3-7 working days" in text and "order number" not in text.lower(), (question, text)
+    # a visitor who did order takes the offered button: the order check, then the real status
+    if offered:  # the order status path (the NLU may also read it as the delivery-time question)
+        assert offered == ["/order_status"], (question, reply)
+        assert "order number" in stack.say(sender, "/order_status").lower()
+        stack.say(sender, SHIPPED["number"])
+        order = db.scalar(select(Order).where(Order.number == SHIPPED["number"]))
+        _assert_shipped_status(stack.say(sender, SHIPPED["email"]), order, question)
 
 
 @pytest.mark.parametrize("complaint", PARCEL_NOT_COME)
