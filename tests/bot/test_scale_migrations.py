@@ -1,5 +1,5 @@
-"""Migrations 0008 (search index) and 0009 (aggregates) on SQLite and PostgreSQL:
-the tables match the models, the index is built from existing products, both downgrade cleanly."""
+"""Migrations 0008 (search index), 0009 (aggregates) and 0012 (word index) on SQLite and PostgreSQL:
+the tables match the models, the indexes are built from existing products, all downgrade cleanly."""
 
 from __future__ import annotations
 
@@ -38,6 +38,21 @@ def _matches(conn, word: str) -> int:
     return conn.scalar(text("SELECT count(*) FROM products WHERE name ILIKE :q"), {"q": f"%{word}%"})
 
 
+def _word_matches(conn, start: str) -> int:
+    if conn.dialect.name == "sqlite":
+        return conn.scalar(text("SELECT count(*) FROM products_words WHERE products_words MATCH :q"),
+                           {"q": f'"{start}"*'})
+    return conn.scalar(text("SELECT count(*) FROM products WHERE search_words @@ to_tsquery('simple', :q)"),
+                       {"q": f"'{start}':*"})
+
+
+def _word_index(conn) -> set[str]:
+    """What migration 0012 made: the FTS5 table on SQLite, the column on PostgreSQL."""
+    if conn.dialect.name == "sqlite":
+        return {"products_words"} & set(inspect(conn).get_table_names())
+    return {c["name"] for c in inspect(conn).get_columns("products")} & {"search_words"}
+
+
 def _check(url: str) -> None:
     cfg = _config(url)
     command.upgrade(cfg, "0007")
@@ -54,10 +69,19 @@ def _check(url: str) -> None:
             assert AGGREGATE_TABLES <= set(inspect(conn).get_table_names())
             assert _diffs(conn) == []
             assert _matches(conn, "terpro") == 1  # rows from before the migration are indexed
+            assert _word_matches(conn, "waterp") == 1 and _word_matches(conn, "shell") == 1
+            assert _word_matches(conn, "terpro") == 0  # the word index matches starts of words
+        command.downgrade(cfg, "0011")
+        with engine.connect() as conn:
+            assert not _word_index(conn)
+            assert _matches(conn, "terpro") == 1
+        command.upgrade(cfg, "head")
+        with engine.connect() as conn:
+            assert _word_index(conn) and _word_matches(conn, "waterp") == 1
         command.downgrade(cfg, "0007")
         with engine.connect() as conn:
             names = set(inspect(conn).get_table_names())
-            assert not (AGGREGATE_TABLES | {"products_fts"}) & names
+            assert not (AGGREGATE_TABLES | {"products_fts", "products_words"}) & names
         command.upgrade(cfg, "head")
     finally:
         engine.dispose()
