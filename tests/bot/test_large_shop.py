@@ -16,7 +16,7 @@ from sqlalchemy import case, exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.catalog import ProductQuery, find_products, search_products
-from bot.catalog.text_index import any_word_in_text
+from bot.catalog.text_index import any_word_in_text, first_product_with_words
 from bot.db import make_engine
 from bot.models import Category, Customer, Order, OrderItem, OrderStatus, Product, ProductVariant
 from bot.orders.lookup import orders_for_customer
@@ -119,12 +119,37 @@ def test_the_text_index_follows_product_writes(large):
     assert _indexed(large, ["stripes"]) == {added.id}
 
 
+def _first_in(session, words, categories):
+    dialect = session.get_bind().dialect.name
+    return session.scalar(first_product_with_words(dialect, words, categories))
+
+
+def test_the_word_index_follows_a_product_to_another_category(large):
+    first = large.scalar(select(Product).order_by(Product.id).limit(1))
+    other = large.scalar(select(Category.id).where(Category.id != first.category_id).limit(1))
+    cap = _new_product(large, "NEW-3", "Zebrastripe cap", "a cap", first)
+    assert _first_in(large, ["zebrastripe"], [first.category_id]) == cap.id
+    assert _first_in(large, ["zebrastripe"], [other]) is None
+    cap.category_id = other
+    large.flush()
+    assert _first_in(large, ["zebrastripe"], [first.category_id]) is None
+    assert _first_in(large, ["zebrastripe"], [other, first.category_id]) == cap.id
+    large.delete(cap)
+    large.flush()
+    assert _first_in(large, ["zebrastripe"], []) is None
+
+
 def test_search_keeps_filters_ranks_in_stock_first_and_relaxes(large):
     result = find_products(large, text="waterproof jackets", limit=20)
     assert len(result.hits) == 20 and not result.relaxed
     assert all(h.category == "Jackets" and "waterproof" in h.name.lower() for h in result.hits)
     flags = [h.in_stock for h in result.hits]
     assert flags == sorted(flags, reverse=True)
+    # A word of the catalog that no product of the category has: the keyword goes, the category stays.
+    odd = search_products(large, query=ProductQuery(text="jacket boots", categories=("boots",), keywords=("jacket",)))
+    assert odd.relaxed == ("keywords",) and odd.hits and all(h.category == "Boots" for h in odd.hits)
+    assert search_products(large, query=ProductQuery(text="leather boots", categories=("boots",),
+                                                     keywords=("leather",))).relaxed == ()
     query = ProductQuery(text="red dress size S", keywords=("dress",), colors=("red",), sizes=("S",))
     relaxed = search_products(large, query=query)
     assert relaxed.relaxed == ("keywords",) and relaxed.hits

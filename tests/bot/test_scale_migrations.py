@@ -3,6 +3,8 @@ the tables match the models, the indexes are built from existing products, all d
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -13,6 +15,8 @@ from bot.db import make_engine
 from bot.models import Base
 from tests.bot.test_review_migration import _config
 from tests.postgres import fresh_postgres_database
+
+WORDS_EXPRESSION = import_module("migrations.versions.0012_product_word_index").WORDS_EXPRESSION
 
 AGGREGATE_TABLES = {"best_sellers", "catalog_groups", "aggregate_refreshes"}
 
@@ -42,15 +46,15 @@ def _word_matches(conn, start: str) -> int:
     if conn.dialect.name == "sqlite":
         return conn.scalar(text("SELECT count(*) FROM products_words WHERE products_words MATCH :q"),
                            {"q": f'"{start}"*'})
-    return conn.scalar(text("SELECT count(*) FROM products WHERE search_words @@ to_tsquery('simple', :q)"),
+    return conn.scalar(text(f"SELECT count(*) FROM products WHERE {WORDS_EXPRESSION} @@ to_tsquery('simple', :q)"),
                        {"q": f"'{start}':*"})
 
 
 def _word_index(conn) -> set[str]:
-    """What migration 0012 made: the FTS5 table on SQLite, the column on PostgreSQL."""
+    """What migration 0012 made: the FTS5 table on SQLite, the index on PostgreSQL."""
     if conn.dialect.name == "sqlite":
         return {"products_words"} & set(inspect(conn).get_table_names())
-    return {c["name"] for c in inspect(conn).get_columns("products")} & {"search_words"}
+    return {i["name"] for i in inspect(conn).get_indexes("products")} & {"ix_products_words"}
 
 
 def _check(url: str) -> None:
