@@ -19,6 +19,7 @@ from bot.catalog import ProductQuery, find_products, search_products
 from bot.catalog.text_index import any_word_in_text, first_product_with_words
 from bot.db import make_engine
 from bot.models import Category, Customer, Order, OrderItem, OrderStatus, Product, ProductVariant
+from bot.orders import order_view
 from bot.orders.lookup import orders_for_customer
 from bot.recommendations import best_sellers, for_customer, top_rated
 from tests.catalog_queries import db_ids
@@ -236,6 +237,11 @@ def test_orders_for_a_heavy_buyer_are_newest_first(large):
     expected = list(large.scalars(select(Order.number).where(Order.customer_id == customer)
                                   .order_by(Order.placed_at.desc(), Order.id.desc()).limit(25)))
     assert [v.number for v in views] == expected
+    # The same views as the ORM's order, item by item (the rows are read as plain columns).
+    orders = large.scalars(select(Order).where(Order.number.in_(expected)))
+    by_number = {o.number: order_view(o, today=NOW.date()) for o in orders}
+    assert orders_for_customer(large, email=email, limit=25, today=NOW.date()) == [by_number[n] for n in expected]
+    assert any(v.items for v in views) and orders_for_customer(large, email="nobody@large.example") == []
 
 
 def test_the_shop_is_large(large):
