@@ -83,8 +83,9 @@ def serial_plans(session: Session) -> Iterator[None]:
     if session.get_bind().dialect.name != "postgresql":
         yield
         return
-    before = session.scalar(text(f"SELECT current_setting('{_PARALLEL}')"))
-    session.execute(text(f"SELECT set_config('{_PARALLEL}', '0', true)"))
+    # One round trip: the setting is read before it is set (left to right).
+    before = session.execute(
+        text(f"SELECT current_setting('{_PARALLEL}'), set_config('{_PARALLEL}', '0', true)")).scalar()
     yield
     session.execute(text(f"SELECT set_config('{_PARALLEL}', :value, true)"), {"value": before})
 

@@ -67,7 +67,13 @@ def _statement(query: ProductQuery, dialect: str, categories: list[int], brands:
         stmt = stmt.where(price >= query.price_min)
     if query.price_max is not None:
         stmt = stmt.where(price <= query.price_max)
-    if query.colors and query.sizes:
+    if (query.colors or query.sizes) and dialect == "postgresql" and query.categories:
+        # Within categories, one product in ten or so has the options: walking the
+        # category in rating order, asking each product, stops at the candidates. OFFSET 0
+        # keeps the question per product; PostgreSQL would otherwise join it as a hash of
+        # every such variant of the shop with all the category's rows, then sort them.
+        stmt = stmt.where(select(literal(1)).where(_variant_filter(query)).offset(0).exists())
+    elif query.colors and query.sizes:
         # Colour and size together are rare: the products having them are one short range
         # of ix_product_variants_color_size, read once rather than asked per product.
         having = select(ProductVariant.product_id).where(
@@ -97,21 +103,28 @@ def _spaced_name():
     return literal(" ") + name + literal(" ")
 
 
-def _name_hits(name: str, query: ProductQuery) -> int:
-    spaced = f" {_SEPARATOR.sub(' ', name)} " if any(map(is_model_number, query.keywords)) else ""
-    return sum(f" {kw} " in spaced if is_model_number(kw) else kw in name for kw in query.keywords)
-
-
-def _score(row, query: ProductQuery) -> tuple:
+def _scorer(query: ProductQuery):
+    """The sort key of a candidate row: in stock first, then (by relevance) more of the
+    words in the name (twice) and the description, then rating. The keywords are sorted
+    out once per search, not per row: 200 rows a run, several runs a search."""
     if query.sort == "price":
-        primary = row.price
-    elif query.keywords or query.hints:
-        description = row.description.lower()
-        desc_hits = sum(kw in description for kw in (*query.keywords, *query.hints))
-        primary = -(2 * _name_hits(row.name.lower(), query) + desc_hits)
-    else:
-        primary = 0  # no words to count
-    return (not row.in_stock, primary, -row.rating, row.id)
+        return lambda row: (not row.in_stock, row.price, -row.rating, row.id)
+    if not (query.keywords or query.hints):
+        return lambda row: (not row.in_stock, 0, -row.rating, row.id)  # no words to count
+    numbers = [f" {kw} " for kw in query.keywords if is_model_number(kw)]
+    words = [kw for kw in query.keywords if not is_model_number(kw)]
+    described = (*query.keywords, *query.hints)
+
+    def key(row) -> tuple:
+        name, description = row.name.lower(), row.description.lower()
+        name_hits = sum(kw in name for kw in words)
+        if numbers:
+            spaced = f" {_SEPARATOR.sub(' ', name)} "
+            name_hits += sum(number in spaced for number in numbers)
+        desc_hits = sum(kw in description for kw in described)
+        return (not row.in_stock, -(2 * name_hits + desc_hits), -row.rating, row.id)
+
+    return key
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +134,8 @@ class _Scope:
     dialect: str
     categories: list[int]
     brands: list[int]
-    # No product has any of the words: every run that keeps them finds nothing, unasked.
+    # No product of the categories has any of the words (categories are never dropped):
+    # every run that keeps them finds nothing, unasked.
     unknown_words: bool
     # No product of the categories is in the price range (categories are never dropped).
     unpriced: bool
@@ -133,11 +147,12 @@ def _words(query: ProductQuery) -> list[str]:
 
 def _scope(session: Session, query: ProductQuery) -> _Scope:
     dialect = session.get_bind().dialect.name
-    categories = list(session.scalars(select(Category.id).where(Category.slug.in_(query.categories))))
-    brands = list(session.scalars(select(Brand.id).where(Brand.slug.in_(query.brands))))
+    categories = list(session.scalars(select(Category.id).where(Category.slug.in_(query.categories)))
+                      if query.categories else ())
+    brands = list(session.scalars(select(Brand.id).where(Brand.slug.in_(query.brands))) if query.brands else ())
     words = _words(query)
     unknown = bool(words) and (any(w in query.absent for w in words)
-                               or session.scalar(first_product_with_words(dialect, words)) is None)
+                               or session.scalar(first_product_with_words(dialect, words, categories)) is None)
     unpriced = _priced(query) and session.scalar(_in_price_range(query, categories)) is None
     return _Scope(dialect, categories, brands, unknown, unpriced)
 
@@ -163,7 +178,7 @@ def _run(session: Session, scope: _Scope, query: ProductQuery, limit: int) -> tu
         return ()
     # Candidates are ranked from light rows; only the products shown are loaded whole.
     rows = session.execute(_statement(query, scope.dialect, scope.categories, scope.brands)).all()
-    ids = [row.id for row in sorted(rows, key=lambda row: _score(row, query))[:limit]]
+    ids = [row.id for row in sorted(rows, key=_scorer(query))[:limit]]
     return tuple(hits_by_id(session, ids, colors=query.colors, sizes=query.sizes))
 
 

@@ -37,12 +37,6 @@ class OrderView:
 
 def order_view(order: Order, *, today: date | None = None) -> OrderView:
     """Build the customer-facing view of ``order`` (late = in transit past its ETA)."""
-    today = today or date.today()
-    late = (
-        order.status in _IN_TRANSIT
-        and order.estimated_delivery is not None
-        and order.estimated_delivery < today
-    )
     items = tuple(
         OrderItemView(
             name=item.variant.product.name,
@@ -52,6 +46,17 @@ def order_view(order: Order, *, today: date | None = None) -> OrderView:
             unit_price=item.unit_price,
         )
         for item in order.items
+    )
+    return view_of(order, items, today=today)
+
+
+def view_of(order, items: tuple[OrderItemView, ...], *, today: date | None = None) -> OrderView:
+    """The view of ``order`` (an ORM order or a row of the orders' columns) with ``items``."""
+    today = today or date.today()
+    late = (
+        order.status in _IN_TRANSIT
+        and order.estimated_delivery is not None
+        and order.estimated_delivery < today
     )
     return OrderView(
         number=order.number,

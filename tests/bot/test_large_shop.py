@@ -6,6 +6,7 @@ over every row says; the shop is built once per module with bulk inserts (second
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
@@ -15,9 +16,10 @@ from sqlalchemy import case, exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.catalog import ProductQuery, find_products, search_products
-from bot.catalog.text_index import any_word_in_text
+from bot.catalog.text_index import any_word_in_text, first_product_with_words
 from bot.db import make_engine
 from bot.models import Category, Customer, Order, OrderItem, OrderStatus, Product, ProductVariant
+from bot.orders import order_view
 from bot.orders.lookup import orders_for_customer
 from bot.recommendations import best_sellers, for_customer, top_rated
 from tests.catalog_queries import db_ids
@@ -60,10 +62,37 @@ def _indexed(session, words):
     return set(session.scalars(select(Product.id).where(any_word_in_text(dialect, words))))
 
 
-@pytest.mark.parametrize("words", [["waterproof"], ["breathable"], ["rugged", "organic"], ["eather"],
-                                   ["quick-dry"], ["jacket"], ["zzzebra"]])
+def _tokens(text):
+    return re.findall(r"[^\W_]+", text.lower())
+
+
+def _starts_a_word(tokens, keyword):
+    """Do ``keyword``'s words follow one another in ``tokens``, the last as a start of one?"""
+    wanted = _tokens(keyword)
+    n = len(wanted)
+    return any(tokens[i:i + n - 1] == wanted[:-1] and tokens[i + n - 1].startswith(wanted[-1])
+               for i in range(len(tokens) - n + 1))
+
+
+def _scanned(session, words):
+    """The products a word of whose name or description starts with one of ``words``, read one by one."""
+    rows = session.execute(select(Product.id, Product.name, Product.description))
+    return {pid for pid, name, description in rows
+            if any(_starts_a_word(_tokens(f"{name} {description}"), w) for w in words)}
+
+
+@pytest.mark.parametrize("words", [["waterproof"], ["breathable"], ["rugged", "organic"], ["leath"],
+                                   ["quick-dry"], ["quick-d"], ["jacket"], ["Brand1"], ["zzzebra"]])
 def test_the_text_index_finds_what_a_scan_finds(large, words):
-    assert _indexed(large, words) == db_ids(large, words=words)
+    found = _indexed(large, words)
+    assert found == _scanned(large, words)
+    assert found and found <= db_ids(large, words=words) or words == ["zzzebra"]
+
+
+def test_a_keyword_inside_a_word_finds_nothing(large):
+    """Only the start of a word matches: "eather" is inside every "leather", and finds none."""
+    assert db_ids(large, words=["eather"]) and not _indexed(large, ["eather"])
+    assert not _indexed(large, ["ather"]) and not _indexed(large, ["proof"])
 
 
 def _new_product(session, sku, name, description, like):
@@ -84,6 +113,31 @@ def test_the_text_index_follows_product_writes(large):
     large.flush()
     assert _indexed(large, ["zebrastripe"]) == {first.id, added.id}
     assert _indexed(large, ["plain tee"]) == {added.id}
+    assert _indexed(large, ["zebra"]) == {first.id, added.id}  # the start of a word
+    added.description = "a print of stripes"
+    large.flush()
+    assert _indexed(large, ["zebrastripe"]) == {first.id}
+    assert _indexed(large, ["stripes"]) == {added.id}
+
+
+def _first_in(session, words, categories):
+    dialect = session.get_bind().dialect.name
+    return session.scalar(first_product_with_words(dialect, words, categories))
+
+
+def test_the_word_index_follows_a_product_to_another_category(large):
+    first = large.scalar(select(Product).order_by(Product.id).limit(1))
+    other = large.scalar(select(Category.id).where(Category.id != first.category_id).limit(1))
+    cap = _new_product(large, "NEW-3", "Zebrastripe cap", "a cap", first)
+    assert _first_in(large, ["zebrastripe"], [first.category_id]) == cap.id
+    assert _first_in(large, ["zebrastripe"], [other]) is None
+    cap.category_id = other
+    large.flush()
+    assert _first_in(large, ["zebrastripe"], [first.category_id]) is None
+    assert _first_in(large, ["zebrastripe"], [other, first.category_id]) == cap.id
+    large.delete(cap)
+    large.flush()
+    assert _first_in(large, ["zebrastripe"], []) is None
 
 
 def test_search_keeps_filters_ranks_in_stock_first_and_relaxes(large):
@@ -92,6 +146,11 @@ def test_search_keeps_filters_ranks_in_stock_first_and_relaxes(large):
     assert all(h.category == "Jackets" and "waterproof" in h.name.lower() for h in result.hits)
     flags = [h.in_stock for h in result.hits]
     assert flags == sorted(flags, reverse=True)
+    # A word of the catalog that no product of the category has: the keyword goes, the category stays.
+    odd = search_products(large, query=ProductQuery(text="jacket boots", categories=("boots",), keywords=("jacket",)))
+    assert odd.relaxed == ("keywords",) and odd.hits and all(h.category == "Boots" for h in odd.hits)
+    assert search_products(large, query=ProductQuery(text="leather boots", categories=("boots",),
+                                                     keywords=("leather",))).relaxed == ()
     query = ProductQuery(text="red dress size S", keywords=("dress",), colors=("red",), sizes=("S",))
     relaxed = search_products(large, query=query)
     assert relaxed.relaxed == ("keywords",) and relaxed.hits
@@ -178,6 +237,11 @@ def test_orders_for_a_heavy_buyer_are_newest_first(large):
     expected = list(large.scalars(select(Order.number).where(Order.customer_id == customer)
                                   .order_by(Order.placed_at.desc(), Order.id.desc()).limit(25)))
     assert [v.number for v in views] == expected
+    # The same views as the ORM's order, item by item (the rows are read as plain columns).
+    orders = large.scalars(select(Order).where(Order.number.in_(expected)))
+    by_number = {o.number: order_view(o, today=NOW.date()) for o in orders}
+    assert orders_for_customer(large, email=email, limit=25, today=NOW.date()) == [by_number[n] for n in expected]
+    assert any(v.items for v in views) and orders_for_customer(large, email="nobody@large.example") == []
 
 
 def test_the_shop_is_large(large):

@@ -1,7 +1,9 @@
-"""Migrations 0008 (search index) and 0009 (aggregates) on SQLite and PostgreSQL:
-the tables match the models, the index is built from existing products, both downgrade cleanly."""
+"""Migrations 0008 (search index), 0009 (aggregates) and 0012 (word index) on SQLite and PostgreSQL:
+the tables match the models, the indexes are built from existing products, all downgrade cleanly."""
 
 from __future__ import annotations
+
+from importlib import import_module
 
 import pytest
 from alembic import command
@@ -13,6 +15,8 @@ from bot.db import make_engine
 from bot.models import Base
 from tests.bot.test_review_migration import _config
 from tests.postgres import fresh_postgres_database
+
+WORDS_EXPRESSION = import_module("migrations.versions.0012_product_word_index").WORDS_EXPRESSION
 
 AGGREGATE_TABLES = {"best_sellers", "catalog_groups", "aggregate_refreshes"}
 
@@ -38,6 +42,21 @@ def _matches(conn, word: str) -> int:
     return conn.scalar(text("SELECT count(*) FROM products WHERE name ILIKE :q"), {"q": f"%{word}%"})
 
 
+def _word_matches(conn, start: str) -> int:
+    if conn.dialect.name == "sqlite":
+        return conn.scalar(text("SELECT count(*) FROM products_words WHERE products_words MATCH :q"),
+                           {"q": f'"{start}"*'})
+    return conn.scalar(text(f"SELECT count(*) FROM products WHERE {WORDS_EXPRESSION} @@ to_tsquery('simple', :q)"),
+                       {"q": f"'{start}':*"})
+
+
+def _word_index(conn) -> set[str]:
+    """What migration 0012 made: the FTS5 table on SQLite, the index on PostgreSQL."""
+    if conn.dialect.name == "sqlite":
+        return {"products_words"} & set(inspect(conn).get_table_names())
+    return {i["name"] for i in inspect(conn).get_indexes("products")} & {"ix_products_words"}
+
+
 def _check(url: str) -> None:
     cfg = _config(url)
     command.upgrade(cfg, "0007")
@@ -54,10 +73,19 @@ def _check(url: str) -> None:
             assert AGGREGATE_TABLES <= set(inspect(conn).get_table_names())
             assert _diffs(conn) == []
             assert _matches(conn, "terpro") == 1  # rows from before the migration are indexed
+            assert _word_matches(conn, "waterp") == 1 and _word_matches(conn, "shell") == 1
+            assert _word_matches(conn, "terpro") == 0  # the word index matches starts of words
+        command.downgrade(cfg, "0011")
+        with engine.connect() as conn:
+            assert not _word_index(conn)
+            assert _matches(conn, "terpro") == 1
+        command.upgrade(cfg, "head")
+        with engine.connect() as conn:
+            assert _word_index(conn) and _word_matches(conn, "waterp") == 1
         command.downgrade(cfg, "0007")
         with engine.connect() as conn:
             names = set(inspect(conn).get_table_names())
-            assert not (AGGREGATE_TABLES | {"products_fts"}) & names
+            assert not (AGGREGATE_TABLES | {"products_fts", "products_words"}) & names
         command.upgrade(cfg, "head")
     finally:
         engine.dispose()

@@ -81,3 +81,33 @@ def test_nearest_matches_drop_as_few_filters_as_it_takes(session):
         assert hit.price <= Decimal("50")
         variants = _product(session, hit).variants
         assert any(v.color == "red" and v.size == "S" for v in variants)
+
+
+def _tote(session, name, description):
+    like = session.scalar(select(Product).order_by(Product.id).limit(1))
+    product = Product(sku=name.upper().replace(" ", "-"), slug=name.lower().replace(" ", "-"), name=name,
+                      description=description, price=Decimal("19.00"), category_id=like.category_id,
+                      brand_id=like.brand_id)
+    session.add(product)
+    session.flush()
+    session.add(ProductVariant(product_id=product.id, sku=f"{product.sku}-1", color="red", size="S", stock=3))
+    session.flush()
+    return product
+
+
+def test_a_keyword_matches_the_start_of_a_word_not_its_inside(session):
+    """Issue 18: keywords are looked up in a word index; "zebra" finds "Zebrastripe",
+    "stripe" inside it does not (as the parser already treats letters only found inside
+    catalog words as absent)."""
+    from bot.catalog import ProductQuery, search_products
+
+    tote = _tote(session, "Zebrastripe Tote", "A roomy tote with a quick-dry lining.")
+    assert [h.id for h in search_products(session, query=ProductQuery(text="zebra", keywords=("zebra",))).hits] \
+        == [tote.id]
+    assert search_products(session, query=ProductQuery(text="quick-dry", keywords=("quick-dry",))).hits
+    assert tote.id not in {h.id for h in search_products(
+        session, query=ProductQuery(text="stripe", keywords=("stripe",)), limit=50).hits}
+    # Nothing starts with the keyword: the relaxation drops it and keeps the colour and size.
+    relaxed = search_products(session, query=ProductQuery(text="red ebrastripe size S", keywords=("ebrastripe",),
+                                                          colors=("red",), sizes=("S",)))
+    assert relaxed.relaxed == ("keywords",) and relaxed.hits
