@@ -206,7 +206,7 @@ def for_customer(session: Session, *, email: str, limit: int = 5) -> list[Produc
 
 
 _KINDS = (
-    ("also_bought", re.compile(r"\b(also (bought|buy|got|ordered|purchased)|bought (it |this |that )?(together|with)|"
+    ("also_bought", re.compile(r"\b(also (bought|buy|got|ordered|purchased)|bought (it |this |that )?together|"
                                r"(goes|go|pairs?) (well )?with (it|this|that)|frequently bought|"
                                r"auch gekauft|zusammen gekauft|dazu gekauft|passt dazu)\b")),
     ("similar", re.compile(r"\b(similar|alternatives?|instead|like (this|that|it|the)|comparable|other options?)\b")),

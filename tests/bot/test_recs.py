@@ -181,3 +181,19 @@ def test_also_bought_questions_are_told_apart_and_keep_only_the_product_words(te
     assert "bought" not in about_the_product(text) and "customers" not in about_the_product(text)
     assert recommendation_kind("anything similar?") == "similar"
     assert about_the_product("what did people also buy with the trailblazer 2") == "with the trailblazer 2"
+
+
+def test_the_train_command_saves_a_model_and_skips_while_the_orders_are_unchanged(shop_db, capsys):
+    from bot.recs.__main__ import main
+    from bot.settings import get_settings
+
+    path = get_settings().recs_model_path
+    try:
+        assert main(["train", "--no-tune"]) == 0
+        model = CFModel.load(path)
+        assert model.params == Params() and model.meta["orders_stamp"].count(":") == 2
+        assert main(["train", "--if-stale", "--no-tune"]) == 0
+        assert "up to date" in capsys.readouterr().out
+        assert CFModel.load(path).meta["trained_at"] == model.meta["trained_at"]
+    finally:
+        path.unlink(missing_ok=True)
