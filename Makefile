@@ -1,5 +1,5 @@
 # One command per chore; CI runs `make test` (see .ci/run).
-.PHONY: run run-scaled bench-scale-out test train seed migrate admin validate quality bench bench-scale aggregates clean
+.PHONY: run run-scaled bench-scale-out test train seed migrate admin validate quality bench bench-scale aggregates recs recs-eval clean
 
 run:        ## set up everything and run the service on SQLite
 	@bash scripts/run.sh
@@ -46,6 +46,15 @@ bench-scale-out: ## the scaled mode with 1 and 2 Rasa replicas, 32 and 128 conve
 
 aggregates: ## rebuild the precomputed best sellers and catalog groups now (make run does it every 5 minutes)
 	@.venv/bin/python -m bot.aggregates
+
+recs:       ## (re)train the recommendation model from the shop's orders (tuned on a validation split) into var/recs/
+	@bash -c 'source scripts/lib.sh && setup_envs'
+	@nice -n 5 .venv/bin/python -m bot.recs train
+
+recs-eval:  ## offline evaluation of the recommendations, last order held out: demo shop and UCI Online Retail (SOURCES="demo")
+	@bash -c 'source scripts/lib.sh && setup_envs'
+	@status=0; for source in $(or $(SOURCES),demo online-retail); do \
+	  nice -n 5 .venv/bin/python -m bot.recs evaluate --source $$source || status=1; done; exit $$status
 
 clean:      ## remove environments, models and local databases
 	rm -rf .venv .venv-rasa models var .pytest_cache

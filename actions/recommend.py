@@ -1,4 +1,4 @@
-"""Recommendations: best sellers, top rated, similar to the product discussed, or for a verified customer."""
+"""Recommendations: best sellers, top rated, similar to or bought with the product discussed, or for a verified customer."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from bot.catalog import ProductHit, parser_for
 from bot.catalog.products import find_referenced_product, product_details
 from bot.formatting import product_line
 from bot.language import say
-from bot.recommendations import best_sellers, for_customer, recommendation_kind, similar_products, top_rated
+from bot.recommendations import about_the_product, best_sellers, recommendation_kind, similar_products, top_rated
+from bot.recs.serving import also_bought, personal_picks
 
 
 def _recommend(session: Session, tracker: Tracker) -> tuple[str, list[ProductHit], str | None]:
@@ -27,17 +28,23 @@ def _recommend(session: Session, tracker: Tracker) -> tuple[str, list[ProductHit
     query = parser.parse(text)
     category = query.categories[0] if query.categories else None
     category_name = parser.vocab.category_names.get(category) if category else None
-    if kind == "similar":
+    if kind in ("similar", "also_bought"):
         shown, current = product_context(tracker)
-        product_id, _ = find_referenced_product(session, text=text, shown=shown, current=current)
+        about = about_the_product(text) if kind == "also_bought" else text
+        product_id, _ = find_referenced_product(session, text=about, shown=shown, current=current)
         if product_id is None:
             return "similar_unknown", [], None
         details = product_details(session, product_id=product_id)
-        return "similar", similar_products(session, product_id=product_id), details.hit.name if details else None
+        name = details.hit.name if details else None
+        if kind == "also_bought":
+            picks = also_bought(session, product_id=product_id)
+            # Without purchase data for it, the model has nothing to say: the rules' similar items, said as such.
+            return ("also_bought" if picks.source == "model" else "similar"), picks.hits, name
+        return "similar", similar_products(session, product_id=product_id), name
     if kind == "personal":
         email = tracker.get_slot("verified_email")
         if email:
-            return "personal", for_customer(session, email=email), None
+            return "personal", personal_picks(session, email=email).hits, None
         return "personal_unverified", best_sellers(session, category_slug=category), category_name
     if kind == "top_rated":
         return "top_rated", top_rated(session, category_slug=category), category_name

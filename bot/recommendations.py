@@ -206,6 +206,9 @@ def for_customer(session: Session, *, email: str, limit: int = 5) -> list[Produc
 
 
 _KINDS = (
+    ("also_bought", re.compile(r"\b(also (bought|buy|got|ordered|purchased)|bought (it |this |that )?together|"
+                               r"(goes|go|pairs?) (well )?with (it|this|that)|frequently bought|"
+                               r"auch gekauft|zusammen gekauft|dazu gekauft|passt dazu)\b")),
     ("similar", re.compile(r"\b(similar|alternatives?|instead|like (this|that|it|the)|comparable|other options?)\b")),
     ("personal", re.compile(r"\b(for me|my (taste|style|orders?|purchases?|history)|based on|i (might|would|'d) like|"
                             r"personali[sz]ed|suit me)\b")),
@@ -213,8 +216,19 @@ _KINDS = (
 )
 
 
+_ASKING_WORDS = re.compile(r"\b(customers?|people|others?|shoppers?|who|what|which|did|do|does|else|bought|buy|"
+                          r"buys|ordered|purchased|also|together|kunden|andere|haben|gekauft|auch|zusammen)\b")
+
+
+def about_the_product(text: str | None) -> str:
+    """``text`` without the words of an "also bought" question, so that only the product (or
+    "this", "it") is left to find: "customers" or "bought" must not be searched as a product."""
+    cleaned = " ".join((text or "").lower().replace("\u2019", "'").split())
+    return " ".join(_ASKING_WORDS.sub(" ", cleaned).split())
+
+
 def recommendation_kind(text: str | None) -> str:
-    """What a recommendation request asks for: similar, personal, top_rated or best_sellers."""
+    """What a recommendation request asks for: also_bought, similar, personal, top_rated or best_sellers."""
     cleaned = " ".join((text or "").lower().replace("\u2019", "'").split())
     for kind, pattern in _KINDS:
         if pattern.search(cleaned):

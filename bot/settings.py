@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     database_url: str = Field(
         f"sqlite:///{VAR_DIR / 'shop.db'}", description="SQLAlchemy URL of the shop database"
     )
+    # The learned recommendations' model (bot/recs): written by `make recs`, read by the action
+    # server and the console; never committed.
+    recs_model_path: Path = Field(VAR_DIR / "recs" / "model.npz", description="file of the recommendation model")
     # One Rasa server, or several replicas separated by commas (api/replicas.py picks one per conversation).
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = DEV_RASA_TOKEN

@@ -42,6 +42,9 @@ pids+=($!)
 log "migrating the shop database"
 .venv/bin/python -m bot.migrate
 .venv/bin/python -m bot.seed --if-empty
+# The recommendation model is retrained when the orders changed since it was trained
+# (a count/max-id stamp, bot/recs/baskets.py); a few seconds on the demo shop.
+nice -n 5 .venv/bin/python -m bot.recs train --if-stale || log "recommendation model not trained; the rules serve"
 # Best sellers and the catalog groups of personal picks are precomputed: rebuilt now and
 # every 5 minutes (bot/aggregates/refresh.py says why a schedule; at most 6 minutes stale).
 .venv/bin/python -m bot.aggregates --every 300 >var/aggregates.log 2>&1 &

@@ -14,6 +14,8 @@ _TMP = Path(tempfile.mkdtemp(prefix="shopbot-tests-"))
 os.environ["SHOP_DATABASE_URL"] = f"sqlite:///{_TMP / 'shop.db'}"
 os.environ["SHOP_ENVIRONMENT"] = "test"
 os.environ["SHOP_SHOP_BASE_URL"] = "http://shop.test"
+# No test reads the recommendation model `make recs` left in var/; tests that need one train it here.
+os.environ["SHOP_RECS_MODEL_PATH"] = str(_TMP / "recs" / "model.npz")
 # A key of the test run's own, so no test reads or writes var/secret_key.
 os.environ.setdefault("SHOP_SECRET_KEY", secrets.token_urlsafe(48))
 

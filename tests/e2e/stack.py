@@ -79,6 +79,8 @@ class Stack:
             SHOP_TRACKER_DB=self.tracker.get("db", ""),
             SHOP_TRACKER_URL=self.tracker_url,
             SHOP_BROKER_DB=str(self.workdir / "broker.db"),
+            # The stack's own recommendation model (none unless a test trains one), never var/'s.
+            SHOP_RECS_MODEL_PATH=str(self.workdir / "recs" / "model.npz"),
             SHOP_SHOP_BASE_URL=self.api_url,  # product links and images point at the demo shop
             # Every test connects from 127.0.0.1; the limits themselves are tested in tests/api.
             SHOP_RATE_LIMIT_SESSIONS="1000/minute",
