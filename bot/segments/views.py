@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.models import AggregateRefresh, CustomerSegment
 from bot.segments.refresh import TREND_DAYS
 from bot.segments.rfm import SEGMENTS
+from bot.staff.clock import aware
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +50,7 @@ class SegmentSummary:
 
 @dataclass(frozen=True, slots=True)
 class SegmentOverview:
-    refreshed_at: object  # datetime | None
+    refreshed_at: datetime | None  # when the aggregates job last rebuilt the table
     customers: int
     revenue: float
     segments: tuple[SegmentSummary, ...]
@@ -79,5 +81,5 @@ def segment_overview(session: Session) -> SegmentOverview:
             mean_monetary=rev / n if n else 0.0, customers_30_days_ago=then[0], customers_90_days_ago=then[1],
         ))
     refresh = session.get(AggregateRefresh, "customer_segments")
-    return SegmentOverview(refreshed_at=refresh.refreshed_at if refresh else None, customers=total_n,
+    return SegmentOverview(refreshed_at=aware(refresh.refreshed_at) if refresh else None, customers=total_n,
                            revenue=total_rev, segments=tuple(summaries))

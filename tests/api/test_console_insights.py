@@ -8,7 +8,8 @@ import re
 from sqlalchemy import func, select
 
 from bot.db import session_scope
-from bot.models import CustomerSegment
+from bot.models import AggregateRefresh, CustomerSegment
+from bot.models.base import utcnow
 from bot.segments import refresh_segments
 from bot.stockout.warnings import stock_warnings
 from tests.api.console_helpers import logged_in
@@ -26,10 +27,12 @@ def _rows(page: str, table_id: str) -> dict[str, list[str]]:
 
 def test_the_segments_page_shows_each_segments_size_value_and_trend_as_sql_counts_them(client, staff):
     with session_scope() as session:
-        refresh_segments(session)
+        refresh_segments(session)  # as the scheduled job does, which also records when
+        session.merge(AggregateRefresh(name="customer_segments", refreshed_at=utcnow(), seconds=0.1))
     logged_in(client, staff("agent"))
     page = client.get("/console/analytics/segments")
     assert page.status_code == 200 and "style=" not in page.text
+    assert "Computed <time datetime=" in page.text and "at most 6 minutes old" in page.text
     rows = _rows(page.text, "table-segments")
     with session_scope() as session:
         direct = session.execute(
