@@ -44,7 +44,7 @@ bench-scale-out: ## the scaled mode with 1 and 2 Rasa replicas, 32 and 128 conve
 	@bash -c 'source scripts/lib.sh && setup_envs && ensure_model'
 	@.venv/bin/python benchmarks/scale_out.py $(SCALE_OUT_ARGS)
 
-aggregates: ## rebuild the precomputed best sellers and catalog groups now (make run does it every 5 minutes)
+aggregates: ## rebuild the precomputed best sellers, catalog groups and customer segments now (make run does it every 5 minutes)
 	@.venv/bin/python -m bot.aggregates
 
 recs:       ## (re)train the recommendation model from the shop's orders (tuned on a validation split) into var/recs/

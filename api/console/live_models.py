@@ -18,6 +18,14 @@ STATUS_WORDS = {"waiting": "waiting for an agent", "taken": "with an agent", "cl
                 "message_left": "message left"}
 
 
+def _segment_text(verified: VerifiedOrder) -> str | None:
+    s = verified.segment
+    if s is None:
+        return None
+    return (f"{s.segment} (R{s.r_score} F{s.f_score} M{s.m_score}: last purchase {s.recency_days} days ago, "
+            f"{s.frequency} orders, {s.monetary:,.2f} in all)")
+
+
 class VerifiedOrderOut(BaseModel):
     number: str
     status: str
@@ -30,6 +38,7 @@ class VerifiedOrderOut(BaseModel):
     late: bool
     customer_name: str
     customer_email: str
+    segment: str | None = Field(None, description="The customer's RFM segment, e.g. 'Champions (R5 F5 M4)'.")
 
     @classmethod
     def of(cls, verified: VerifiedOrder) -> VerifiedOrderOut:
@@ -41,6 +50,7 @@ class VerifiedOrderOut(BaseModel):
             carrier=order.carrier, tracking_number=order.tracking_number,
             estimated_delivery=day(order.estimated_delivery) if order.estimated_delivery else None,
             late=order.is_late, customer_name=verified.customer_name, customer_email=verified.customer_email,
+            segment=_segment_text(verified),
         )
 
 

@@ -1,4 +1,4 @@
-"""Rebuild the materialised aggregates: best-seller lists and catalog groups.
+"""Rebuild the materialised aggregates: best-seller lists, catalog groups and customer segments.
 
 Why a schedule and not triggers or the write path: orders reach the shop DB from the
 shop's own systems (and from bulk imports such as the seed), not through one write
@@ -32,6 +32,7 @@ from bot.models import (
     ProductVariant,
 )
 from bot.models.base import utcnow
+from bot.segments.refresh import refresh_segments
 
 SALES_WINDOWS = (7, 30, 90)  # days a best-seller list may cover
 LIST_LENGTH = 200  # places kept per list: room for sold-out and already-owned products
@@ -110,6 +111,7 @@ def refresh_aggregates(session: Session, *, now: datetime | None = None) -> dict
     seconds = {
         "best_sellers": _timed(session, "best_sellers", refresh_best_sellers, now=now),
         "catalog_groups": _timed(session, "catalog_groups", refresh_catalog_groups),
+        "customer_segments": _timed(session, "customer_segments", refresh_segments, now=now),
     }
     session.flush()
     return seconds

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from bot.conversation_refs import remember_refs
 from bot.models import OPEN_HANDOFF_STATUSES, HandoffReason, HandoffRequest, HandoffStatus, Order, OrderItem, ProductVariant
 from bot.orders.status import OrderView, order_view
+from bot.segments import CustomerSegmentView, customer_segment
 from bot.staff.clock import aware
 
 
@@ -22,6 +23,8 @@ class VerifiedOrder:
     order: OrderView
     customer_name: str
     customer_email: str  # the order's email, the one the visitor gave
+    # The customer's RFM segment as of the last aggregates refresh (None: no purchase yet, or never refreshed).
+    segment: CustomerSegmentView | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,7 @@ def verified_orders(
             order=order_view(order, today=today),
             customer_name=f"{order.customer.first_name} {order.customer.last_name}".strip(),
             customer_email=order.email,
+            segment=customer_segment(session, customer_id=order.customer_id),
         )
         for order in rows
     }

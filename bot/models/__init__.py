@@ -28,6 +28,7 @@ from bot.models.review import (
     NluCorrection,
 )
 from bot.models.security import VerificationFailure
+from bot.models.segments import CustomerSegment
 from bot.models.staff import StaffRole, StaffSession, StaffUser
 from bot.models.unmet_searches import UnmetKind, UnmetSearch
 
@@ -48,6 +49,7 @@ __all__ = [
     "ConversationTag",
     "ConversationRating",
     "Customer",
+    "CustomerSegment",
     "HandoffReason",
     "HandoffRequest",
     "HandoffStatus",

@@ -316,3 +316,25 @@ def test_only_the_holder_reads_the_chat_unmasked_and_nobody_reads_a_closed_one(a
         assert body["handoff"]["review_url"] == f"/console/conversations/{conversation_ref(sid)}"
         page = client.get(chat).text
         assert "noah.miller" not in page and "100004" not in page and 'data-testid="live-closed"' in page
+
+
+def test_the_agent_holding_the_chat_sees_the_verified_customers_segment(app_client, staff, visitor):
+    from sqlalchemy import select
+
+    from bot.models import Order
+    from bot.segments import customer_segment, refresh_segments
+
+    with session_scope() as session:
+        refresh_segments(session)
+        customer_id = session.scalar(select(Order.customer_id).where(Order.number == LATE_ORDER["number"]))
+        expected = customer_segment(session, customer_id=customer_id)
+    assert expected is not None
+    _, handoff = visitor(order=LATE_ORDER["number"])
+    csrf = _logged_in(app_client, staff("agent"))
+    assert _post(app_client, csrf, f"/api/console/live/{handoff}/take").status_code == 200
+    mine = next(e for e in app_client.get("/api/console/live/queue").json()["entries"] if e["id"] == handoff)
+    assert mine["verified_order"]["segment"].startswith(
+        f"{expected.segment} (R{expected.r_score} F{expected.f_score} M{expected.m_score}")
+    page = app_client.get(f"/console/live/{handoff}")
+    shown = re.search(r'data-testid="customer-segment">([^<]*)<', page.text).group(1)
+    assert expected.segment.replace("'", "&#39;") in shown
