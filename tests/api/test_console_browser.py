@@ -9,23 +9,18 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
-import httpx
 import pytest
 from sqlalchemy.orm import Session
 
 from bot.db import make_engine
 from bot.staff import accounts
-from tests.api.conftest import free_port
+from tests.api.served_gateway import served_gateway
 
 CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[2]
 ADMIN_EMAIL = "browser-admin@example.com"
 PASSWORD = "correct horse battery"
 
@@ -52,35 +47,8 @@ def server(shop_db, tmp_path_factory) -> Iterator[str]:
         accounts.create_staff(session, email=ADMIN_EMAIL, name="Browser Admin", role="admin", password=PASSWORD)
         session.commit()
     engine.dispose()
-    port = free_port()
-    env = {**os.environ, "SHOP_DATABASE_URL": url, "SHOP_RASA_URL": f"http://127.0.0.1:{free_port()}",
-           "SHOP_ACTION_SERVER_URL": f"http://127.0.0.1:{free_port()}"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
-         "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"uvicorn exited:\n{proc.stdout.read().decode()}")
-            try:
-                if httpx.get(f"{base}/console/login", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start within 60 s")
-            time.sleep(0.2)
+    with served_gateway(url) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from sqlalchemy.orm import Session
 
@@ -17,8 +12,8 @@ from bot.models import Customer
 from bot.recs.baskets import shop_baskets
 from bot.recs.model import CFModel, Params
 from bot.staff import accounts
-from tests.api.conftest import free_port
-from tests.api.test_console_browser import CHROMIUM, ROOT, _copy_shop_db, browser  # noqa: F401 (fixture)
+from tests.api.served_gateway import served_gateway
+from tests.api.test_console_browser import CHROMIUM, _copy_shop_db, browser  # noqa: F401 (fixture)
 
 EMAIL = "recs-browser@example.com"
 PASSWORD = "correct horse battery"
@@ -44,34 +39,8 @@ def served(shop_db, tmp_path_factory) -> Iterator[tuple[str, str]]:
         customer_email = session.get(Customer, int(model.user_ids[0])).email
     engine.dispose()
     model.save(folder / "model.npz")
-    port = free_port()
-    env = {**os.environ, "SHOP_DATABASE_URL": url, "SHOP_RECS_MODEL_PATH": str(folder / "model.npz"),
-           "SHOP_RASA_URL": f"http://127.0.0.1:{free_port()}", "SHOP_ACTION_SERVER_URL": f"http://127.0.0.1:{free_port()}"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
-         "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"uvicorn exited:\n{proc.stdout.read().decode()}")
-            try:
-                if httpx.get(f"{base}/console/login", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start within 60 s")
-            time.sleep(0.2)
+    with served_gateway(url, SHOP_RECS_MODEL_PATH=str(folder / "model.npz")) as base:
         yield base, customer_email
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_an_agent_looks_up_a_customers_picks(served, browser):  # noqa: F811
