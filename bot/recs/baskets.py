@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import gzip
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -14,9 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.models import Order, OrderItem, OrderStatus, Product, ProductVariant
+from bot.online_retail import DEFAULT_PATH, read_rows
 
 # Read at run time from the shared data folder, never copied into the repository.
-ONLINE_RETAIL = Path("/work/shared/data/online_retail/online_retail.csv.gz")
+ONLINE_RETAIL = DEFAULT_PATH
 
 _WORD = re.compile(r"[a-z]{3,}")
 
@@ -90,30 +89,26 @@ def retail_dataset(path: Path = ONLINE_RETAIL) -> Dataset:
     "recommending" postage is not a recommendation. The rules baseline sees the words of
     each item's (most common) description, as the data has no categories or brands.
     """
-    rows = clean_rows = 0
+    counts: Counter = Counter()
+    clean_rows = 0
     invoices: dict[str, tuple[str, datetime, set[str]]] = {}
     descriptions: dict[str, Counter] = defaultdict(Counter)
-    clean_invoices: dict[str, set[str]] = defaultdict(set)
-    with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            rows += 1
-            invoice, customer = row["InvoiceNo"], row["CustomerID"]
-            if not customer or invoice.startswith("C") or int(row["Quantity"]) <= 0 or float(row["UnitPrice"]) <= 0:
-                continue
-            clean_rows += 1
-            clean_invoices[customer].add(invoice)
-            code = row["StockCode"]
-            if not is_merchandise(code):
-                continue
-            when = datetime.fromisoformat(row["InvoiceDate"])
-            entry = invoices.setdefault(invoice, (customer, when, set()))
-            entry[2].add(code)
-            if row["Description"]:
-                descriptions[code][row["Description"].strip().lower()] += 1
+    clean_invoices: dict[int, set[str]] = defaultdict(set)
+    for row in read_rows(path, counts):
+        if row.customer_id is None:
+            continue
+        clean_rows += 1
+        clean_invoices[row.customer_id].add(row.invoice)
+        if not is_merchandise(row.stock_code):
+            continue
+        entry = invoices.setdefault(row.invoice, (str(row.customer_id), row.at, set()))
+        entry[2].add(row.stock_code)
+        if row.description:
+            descriptions[row.stock_code][row.description.lower()] += 1
     baskets = [Basket(user=c, basket=i, when=w, items=frozenset(items))
                for i, (c, w, items) in sorted(invoices.items(), key=lambda kv: (kv[1][1], kv[0]))]
     words = {code: frozenset(_WORD.findall(names.most_common(1)[0][0])) for code, names in descriptions.items()}
     repeat = sum(1 for invoices_of in clean_invoices.values() if len(invoices_of) >= 2)
-    notes = [f"{rows:,} rows; README filter: {clean_rows:,} clean purchase rows, {len(clean_invoices):,} customers, "
+    notes = [f"{counts['rows']:,} rows; README filter: {clean_rows:,} clean purchase rows, {len(clean_invoices):,} customers, "
              f"{repeat:,} with at least 2 purchase invoices; then non-goods stock codes (POST, DOT, M, ...) dropped"]
     return Dataset(name="online-retail", baskets=baskets, item_traits=words, notes=notes)

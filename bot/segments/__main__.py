@@ -43,7 +43,8 @@ def _refresh(url: str) -> int:
 
 def _report(url: str, source: str) -> int:
     if source == "online-retail":
-        from bot.segments.online_retail import DEFAULT_PATH, customer_rfm_inputs, read_rows
+        from bot.online_retail import DEFAULT_PATH, read_rows
+        from bot.segments.online_retail import customer_rfm_inputs
 
         rows = list(read_rows(DEFAULT_PATH))
         ids, recency, frequency, monetary, reference = customer_rfm_inputs(rows)

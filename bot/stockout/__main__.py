@@ -50,7 +50,7 @@ def _shop_backtest(session: Session, cutoffs: int) -> None:
 
 
 def _retail_backtest(cutoffs: int) -> None:
-    from bot.segments.online_retail import DEFAULT_PATH, read_rows
+    from bot.online_retail import DEFAULT_PATH, read_rows
 
     rows = list(read_rows(DEFAULT_PATH))
     first = min(r.at for r in rows).date()
