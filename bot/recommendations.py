@@ -220,16 +220,21 @@ _ASKING_WORDS = re.compile(r"\b(customers?|people|others?|shoppers?|who|what|whi
                           r"buys|ordered|purchased|also|together|kunden|andere|haben|gekauft|auch|zusammen)\b")
 
 
+def _plain_words(text: str | None) -> str:
+    """``text`` lower-cased, curly apostrophes straightened, spaces collapsed."""
+    return " ".join((text or "").lower().replace("\u2019", "'").split())
+
+
 def about_the_product(text: str | None) -> str:
     """``text`` without the words of an "also bought" question, so that only the product (or
     "this", "it") is left to find: "customers" or "bought" must not be searched as a product."""
-    cleaned = " ".join((text or "").lower().replace("\u2019", "'").split())
+    cleaned = _plain_words(text)
     return " ".join(_ASKING_WORDS.sub(" ", cleaned).split())
 
 
 def recommendation_kind(text: str | None) -> str:
     """What a recommendation request asks for: also_bought, similar, personal, top_rated or best_sellers."""
-    cleaned = " ".join((text or "").lower().replace("\u2019", "'").split())
+    cleaned = _plain_words(text)
     for kind, pattern in _KINDS:
         if pattern.search(cleaned):
             return kind
