@@ -73,3 +73,11 @@ def test_an_unknown_email_is_said_so(client, staff, model):
     logged_in(client, staff("agent"))
     page = client.get("/console/recommendations", params={"email": "nobody-at-all@example.com"})
     assert page.status_code == 200 and 'id="recs-unknown"' in page.text
+
+
+def test_anonymous_visitors_are_sent_to_the_login_and_see_no_customers_picks(client, model):
+    with session_scope() as session:
+        email = session.get(Customer, int(model.user_ids[0])).email
+    response = client.get("/console/recommendations", params={"email": email}, follow_redirects=False)
+    assert response.status_code in (302, 303, 401)
+    assert 'id="table-recs-model"' not in response.text and email not in response.text
