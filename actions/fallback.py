@@ -9,9 +9,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.slots import conversation_language, user_intent
 from bot.language import DEFAULT, say, suggestion_buttons
+from bot.policy_questions import question_button
 
 # Button titles for intents worth suggesting, and what the button sends.
-# Policy topics send a typical question so the answer comes from the knowledge file.
+# Policy topics send a typical question so the answer comes from the knowledge file: the
+# question of the sub-question the response selector found likeliest (bot/policy_questions.py),
+# or the topic's general one below.
 SUGGESTIONS: dict[str, tuple[str, str]] = {
     "product_search": ("Find a product", "/product_search"),
     "product_info": ("Details of a product", "/product_info"),
@@ -41,15 +44,26 @@ def consecutive_misses(tracker: Tracker) -> int:
     return misses
 
 
+def likeliest_sub_question(message: dict[str, Any], topic: str) -> str | None:
+    """The response selector's likeliest sub-question of a policy topic ("shipping_info/cost")."""
+    selection = (message.get("response_selector") or {}).get(topic)
+    if not isinstance(selection, dict):
+        return None
+    key = (selection.get("response") or {}).get("intent_response_key")
+    return key if isinstance(key, str) and key.startswith(f"{topic}/") else None
+
+
 def suggestions(tracker: Tracker, lang: str = DEFAULT) -> list[dict[str, str]]:
     """Buttons for the most likely intents of the latest message."""
-    ranking = tracker.latest_message.get("intent_ranking") or []
+    message = tracker.latest_message or {}
+    ranking = message.get("intent_ranking") or []
     offered = suggestion_buttons(SUGGESTIONS, lang)
     buttons = []
     for entry in ranking:
         name = entry.get("name")
         if name in offered and (entry.get("confidence") or 0) >= MIN_CONFIDENCE:
-            title, payload = offered[name]
+            key = likeliest_sub_question(message, name)
+            title, payload = (key and question_button(key, lang)) or offered[name]
             buttons.append({"title": title, "payload": payload})
         if len(buttons) == MAX_SUGGESTIONS:
             break

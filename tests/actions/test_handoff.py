@@ -76,11 +76,13 @@ def test_the_message_form_starts_without_calling_anything_invalid(session, staff
     assert validated.get("contact_email") == verified_email
 
 
-def _fallback(events, ranking):
+def _fallback(events, ranking, selector=None, slots=None):
     from rasa_sdk import Tracker
 
-    tracker = Tracker("lost", {}, {"text": "blorp", "intent": {"name": "nlu_fallback"}, "intent_ranking": ranking},
-                      events, False, None, {}, "action_listen")
+    message = {"text": "blorp", "intent": {"name": "nlu_fallback"}, "intent_ranking": ranking}
+    if selector is not None:
+        message["response_selector"] = selector
+    tracker = Tracker("lost", slots or {}, message, events, False, None, {}, "action_listen")
     dispatcher = CollectingDispatcher()
     run(ActionFallbackSuggest(), dispatcher, tracker)
     return dispatcher
@@ -93,6 +95,48 @@ def test_first_miss_suggests_the_likely_intents():
     assert responses(dispatcher) == ["utter_did_you_mean"]
     titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
     assert titles == ["Where is my order?", "Shipping and delivery", "Something else"]
+
+
+def _selected(key):
+    return {"response": {"intent_response_key": key, "confidence": 0.6, "utter_action": f"utter_{key}"}}
+
+
+@pytest.mark.parametrize("lang, shipping, payment", [
+    ("en", ("Delivery time", "How long does delivery take?"), ("Paying in instalments", "Can I pay in instalments?")),
+    ("de", ("Lieferzeit", "Wie lange dauert die Lieferung?"), ("Ratenzahlung", "Kann ich in Raten zahlen?")),
+])
+def test_a_policy_button_asks_the_likeliest_sub_question_of_its_topic(lang, shipping, payment):
+    # "when would it come" is unsure between shipping and payment: each topic's button asks
+    # that topic's likeliest sub-question, not one fixed question per topic.
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "shipping_info", "confidence": 0.3},
+               {"name": "payment_info", "confidence": 0.2}]
+    selector = {"shipping_info": _selected("shipping_info/delivery_time"),
+                "payment_info": _selected("payment_info/installments"), "default": _selected("shipping_info/delivery_time")}
+    dispatcher = _fallback([_user("nlu_fallback")], ranking, selector, {"language": lang})
+    buttons = [(b["title"], b["payload"]) for b in dispatcher.messages[0]["buttons"]]
+    assert buttons[:2] == [shipping, payment]
+
+
+def test_a_sub_question_without_a_button_gets_its_topics_general_one():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "shipping_info", "confidence": 0.3}]
+    for selector in ({"shipping_info": _selected("shipping_info/teleport")},  # not in the knowledge file
+                     {"shipping_info": _selected("payment_info/paypal")},  # another topic's key
+                     {"shipping_info": "garbage"}, {}):
+        dispatcher = _fallback([_user("nlu_fallback")], ranking, selector)
+        assert dispatcher.messages[0]["buttons"][0] == {"title": "Shipping and delivery",
+                                                         "payload": "What are the shipping costs?"}
+
+
+def test_every_policy_sub_question_has_a_button_in_english_and_german():
+    import yaml
+
+    from bot.policy_questions import QUESTIONS
+    from tests.e2e.stack import ROOT
+
+    keys = {name.removeprefix("utter_") for name in
+            yaml.safe_load((ROOT / "data/knowledge/shop_policies.yml").read_text())["responses"]}
+    assert set(QUESTIONS) == keys
+    assert all(set(texts) == {"en", "de"} for texts in QUESTIONS.values())
 
 
 def test_second_miss_in_a_row_offers_a_person():
