@@ -29,7 +29,11 @@ def chromium_path() -> str | None:
     return found or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 
 
-@pytest.fixture(scope="session")
+# One browser per module, not per session: Playwright's sync API keeps an asyncio loop
+# marked running on the main thread while it is started, so a browser left open for the
+# session breaks every later test that calls asyncio.run() in the same process (under
+# pytest-xdist a worker can run other modules after a browser module).
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     path = chromium_path()
     if path is None:
