@@ -304,3 +304,15 @@ def test_migration_0015_matches_the_models(tmp_path):
         command.upgrade(cfg, "head")
     finally:
         engine.dispose()
+
+
+def test_erasing_a_conversation_removes_its_exposures_and_exports_them_first(session):
+    from bot.review.linked import erase_linked, linked_records
+
+    experiment = create_experiment(session, data=_input(), created_by="admin")
+    sender = _sender()
+    served = serve(session, response="utter_order_late", language="en", sender_id=sender, now=NOW)
+    exported = linked_records(session, sender_id=sender)["experiment_exposures"]
+    assert exported == [{"experiment_id": experiment.id, "arm": served.position, "exposed_at": NOW.isoformat()}]
+    assert erase_linked(session, sender_id=sender) == 1
+    assert session.scalar(select(ExperimentExposure).where(ExperimentExposure.sender_id == sender)) is None
