@@ -316,3 +316,18 @@ def test_erasing_a_conversation_removes_its_exposures_and_exports_them_first(ses
     assert exported == [{"experiment_id": experiment.id, "arm": served.position, "exposed_at": NOW.isoformat()}]
     assert erase_linked(session, sender_id=sender) == 1
     assert session.scalar(select(ExperimentExposure).where(ExperimentExposure.sender_id == sender)) is None
+
+
+def test_the_console_transcript_names_the_arm_of_a_bot_message():
+    from bot.transcripts.store import StoredEvent
+    from bot.transcripts.transcript import build_timeline
+
+    def bot(seq: int, metadata: dict) -> StoredEvent:
+        return StoredEvent(seq=seq, sender_id="s1", type_name="bot", timestamp=1_750_000_000.0 + seq,
+                           data={"event": "bot", "text": "WARM: sorry", "data": {}, "metadata": metadata})
+
+    items = build_timeline([bot(1, {"utter_action": "utter_order_late", "ab_experiment": 3, "ab_arm": "warm"}),
+                            bot(2, {"utter_action": "utter_order_late"}), bot(3, {"ab_experiment": "3"})])
+    assert [(i.text, i.response, i.ab_arm) for i in items] == [
+        ("WARM: sorry", "utter_order_late", "experiment 3, arm warm"),
+        ("WARM: sorry", "utter_order_late", None), ("WARM: sorry", None, None)]
