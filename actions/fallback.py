@@ -7,6 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.experiments import utter_response
 from actions.slots import conversation_language, user_intent
 from bot.language import DEFAULT, say, suggestion_buttons
 from bot.policy_questions import question_button
@@ -78,13 +79,13 @@ class ActionFallbackSuggest(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         if consecutive_misses(tracker) >= 2:
-            dispatcher.utter_message(response="utter_fallback_offer_human")
+            await utter_response(dispatcher, tracker, "utter_fallback_offer_human")
             return []
         lang = conversation_language(tracker)
         buttons = suggestions(tracker, lang)
         if not buttons:
-            dispatcher.utter_message(response="utter_default")
+            await utter_response(dispatcher, tracker, "utter_default")
             return []
         buttons.append({"title": say("Something else", lang), "payload": "/out_of_scope"})
-        dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
+        await utter_response(dispatcher, tracker, "utter_did_you_mean", buttons=buttons)
         return []

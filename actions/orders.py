@@ -11,6 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
+from actions.experiments import utter_response
 from actions.order_forms import asks_before_ordering_here
 from actions.slots import conversation_language, item_count, request_source
 from actions.unit_of_work import ServiceUnavailable, in_transaction
@@ -87,7 +88,7 @@ class ActionOrderStatus(Action):
             return _CLEAR_FORM
         lang = conversation_language(tracker)
         response, variables = status_response(view, lang)
-        dispatcher.utter_message(response=response, **variables)
+        await utter_response(dispatcher, tracker, response, verified_email=email, **variables)
         if others:
             lines = "\n".join(other_order_line(o, lang) for o in others[:MAX_OTHER_ORDERS])
             dispatcher.utter_message(response="utter_other_orders", lines=lines)

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.catalog import product_card
+from actions.experiments import utter_response
 from actions.slots import conversation_language, product_context
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.catalog import ProductHit, parser_for
@@ -72,8 +73,8 @@ class ActionRecommend(Action):
         lang = conversation_language(tracker)
         lines = "\n".join(product_line(i, hit, lang) for i, hit in enumerate(hits, start=1))
         scope = say(" in {category}", lang, category=basis) if basis and kind != "similar" else ""
-        dispatcher.utter_message(
-            response=f"utter_recommend_{kind}", lines=lines, scope=scope, product=basis or "",
+        await utter_response(
+            dispatcher, tracker, f"utter_recommend_{kind}", lines=lines, scope=scope, product=basis or "",
             json_message={"type": "product_cards", "products": [product_card(h, lang) for h in hits]},
         )
         return [SlotSet("shown_products", [h.id for h in hits])]

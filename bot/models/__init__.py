@@ -4,6 +4,7 @@ from bot.models.aggregates import ALL_CATEGORIES, AggregateRefresh, BestSeller, 
 from bot.models.base import Base
 from bot.models.catalog import Brand, Category, Product, ProductVariant
 from bot.models.customers import Customer
+from bot.models.experiments import Experiment, ExperimentArm, ExperimentExposure, ExperimentStatus
 from bot.models.handoff import (
     OPEN_HANDOFF_STATUSES,
     HandoffReason,
@@ -50,6 +51,10 @@ __all__ = [
     "ConversationRating",
     "Customer",
     "CustomerSegment",
+    "Experiment",
+    "ExperimentArm",
+    "ExperimentExposure",
+    "ExperimentStatus",
     "HandoffReason",
     "HandoffRequest",
     "HandoffStatus",

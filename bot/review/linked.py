@@ -1,4 +1,5 @@
-"""Other shop-DB records that point at a conversation: handoff requests, the rating, throttle rows, returns."""
+"""Other shop-DB records that point at a conversation: handoff requests, the rating, throttle rows, returns,
+A/B exposures."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.models import ConversationRating, HandoffRequest, ReturnRequest, UnmetSearch, VerificationFailure
+from bot.models import (
+    ConversationRating, ExperimentExposure, HandoffRequest, ReturnRequest, UnmetSearch, VerificationFailure,
+)
 from bot.staff.clock import aware
 
 _ratings = ConversationRating.__table__
 # Rows that hold a conversation id and go when the conversation is erased.
-_ERASED_WITH_CONVERSATION = (HandoffRequest, VerificationFailure, ConversationRating, UnmetSearch)
+_ERASED_WITH_CONVERSATION = (HandoffRequest, VerificationFailure, ConversationRating, UnmetSearch, ExperimentExposure)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +93,11 @@ def linked_records(session: Session, *, sender_id: str) -> dict[str, Any]:
             for r in session.scalars(select(ReturnRequest).where(ReturnRequest.sender_id == sender_id)
                                      .order_by(ReturnRequest.created_at))
         ],
+        "experiment_exposures": [
+            {"experiment_id": e.experiment_id, "arm": e.position, "exposed_at": _iso(e.exposed_at)}
+            for e in session.scalars(select(ExperimentExposure).where(ExperimentExposure.sender_id == sender_id)
+                                     .order_by(ExperimentExposure.exposed_at))
+        ],
         "rating": None,
     }
     if has_ratings(session):
@@ -101,7 +109,8 @@ def linked_records(session: Session, *, sender_id: str) -> dict[str, Any]:
 
 
 def erase_linked(session: Session, *, sender_id: str) -> int:
-    """Delete the conversation's handoff requests, rating, throttle rows and unmet searches; unlink its returns.
+    """Delete the conversation's handoff requests, rating, throttle rows, unmet searches and A/B exposures;
+    unlink its returns.
 
     Return requests are order records the shop must keep; they only lose the
     link to the conversation. Returns the number of rows deleted.

@@ -52,6 +52,7 @@ class TimelineItem:
     sender: str | None = None  # bot | agent | system
     agent_name: str | None = None
     response: str | None = None  # the utter_* template
+    ab_arm: str | None = None  # "experiment 3, arm B" when an A/B experiment chose the text (bot/experiments)
     buttons: tuple[str, ...] = ()
     cards: tuple[str, ...] = ()
     # actions, slots, loops
@@ -147,8 +148,15 @@ def _bot(event: StoredEvent) -> TimelineItem:
         event_id=event.seq, kind="bot", at=_moment(event.timestamp), text=data.get("text"),
         sender=sender if sender in ("bot", "agent", "system") else "bot", agent_name=str(agent) if agent else None,
         response=meta.get("utter_action") if isinstance(meta.get("utter_action"), str) else None,
-        buttons=buttons, cards=cards,
+        ab_arm=_ab_arm(meta), buttons=buttons, cards=cards,
     )
+
+
+def _ab_arm(meta: dict[str, Any]) -> str | None:
+    experiment, arm = meta.get("ab_experiment"), meta.get("ab_arm")
+    if isinstance(experiment, int) and isinstance(arm, str):
+        return f"experiment {experiment}, arm {arm}"
+    return None
 
 
 def _item(event: StoredEvent, buttons_shown: dict[str, str]) -> TimelineItem | None:
