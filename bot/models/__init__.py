@@ -17,6 +17,14 @@ from bot.models.orders import (
     OrderStatus,
     OrderStatusEvent,
 )
+from bot.models.proactive import (
+    Channel,
+    ConsentKind,
+    ConsentStatus,
+    OutboxStatus,
+    ProactiveConsent,
+    ProactiveOutbox,
+)
 from bot.models.ratings import ConversationRating
 from bot.models.returns import ReturnReason, ReturnRequest, ReturnStatus
 from bot.models.review import (
@@ -42,6 +50,9 @@ __all__ = [
     "Base",
     "Brand",
     "Category",
+    "Channel",
+    "ConsentKind",
+    "ConsentStatus",
     "ConversationDeletion",
     "ConversationNote",
     "ConversationRef",
@@ -58,6 +69,9 @@ __all__ = [
     "OrderItem",
     "OrderStatus",
     "OrderStatusEvent",
+    "OutboxStatus",
+    "ProactiveConsent",
+    "ProactiveOutbox",
     "Product",
     "ProductVariant",
     "ReturnReason",
