@@ -19,9 +19,10 @@ from bot.proactive.mailer import SmtpConfig
 from bot.transcripts.store import events, metadata
 
 
-def sold_out_product(session: Session) -> Product:
-    """A product of the test shop with every variant's stock set to 0 (rolled back with the test)."""
-    product = session.scalars(select(Product).join(ProductVariant).order_by(Product.id).limit(1)).first()
+def sold_out_product(session: Session, *, last: bool = False) -> Product:
+    """A product of the test shop (the first, or the last) with every variant's stock set to 0."""
+    order = Product.id.desc() if last else Product.id
+    product = session.scalars(select(Product).join(ProductVariant).order_by(order).limit(1)).first()
     for variant in session.scalars(select(ProductVariant).where(ProductVariant.product_id == product.id)):
         variant.stock = 0
     session.flush()
