@@ -54,3 +54,43 @@ def test_a_consented_order_update_lands_in_the_transcript_once(stack, db):
         db.execute(delete(OrderStatusEvent).where(OrderStatusEvent.order_id == order.id, OrderStatusEvent.note == NOTE))
         db.get(Order, order.id).status = before
         db.commit()
+
+
+def test_back_in_stock_is_offered_consented_by_button_and_sent_once(stack, db):
+    from bot.models import ProductVariant
+
+    sender = f"proactive-stock-{time.monotonic_ns()}"
+    response = stack.chat(sender, "show me running shoes")
+    assert response.status_code == 200, response.text
+    product_id = response.json()["messages"][0]["custom"]["products"][0]["id"]
+    variants = list(db.scalars(select(ProductVariant).where(ProductVariant.product_id == product_id)))
+    stock = {v.id: v.stock for v in variants}
+    try:
+        for v in variants:
+            v.stock = 0
+        db.commit()
+        response = stack.chat(sender, "is the first one in stock?")
+        messages = response.json()["messages"]
+        offer = next(m for m in messages if m.get("buttons"))
+        payloads = [b["payload"] for b in offer["buttons"]]
+        assert payloads == ['/notify_me{"notify_channel": "widget"}', '/notify_me{"notify_channel": "email"}']
+        # a button the bot offered counts as the intent (api/relay.py)
+        done = stack.say(sender, payloads[0])
+        assert done.startswith("Done:") and "once" in done, done
+        time.sleep(2.5)  # dispatcher rounds while it is sold out: nothing
+        assert not [t for t in _transcript(stack, stack.sid(sender)) if t.startswith("Good news")]
+        variants[0].stock = 4
+        db.commit()
+        deadline = time.monotonic() + 30
+        news: list[str] = []
+        while time.monotonic() < deadline and not news:
+            news = [t for t in _transcript(stack, stack.sid(sender)) if t.startswith("Good news")]
+            time.sleep(0.5)
+        assert news and "/proactive/c/" in news[0]
+        time.sleep(2.5)
+        assert len([t for t in _transcript(stack, stack.sid(sender)) if t.startswith("Good news")]) == 1
+    finally:
+        db.rollback()
+        for v in variants:
+            db.get(ProductVariant, v.id).stock = stock[v.id]
+        db.commit()
