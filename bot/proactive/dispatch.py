@@ -1,7 +1,9 @@
 """One round of the dispatcher: queue what is due, claim it, send it, mark it.
 
-The adapter (the gateway's background task, api/proactive.py) supplies how a widget
-message reaches the conversation (appended to Rasa's tracker as a bot event, so it is
+Every notification is recorded in the transcript of the conversation its consent was
+given in: a widget message is the message itself, an email a short note of what was
+sent (its subject, not the address). The adapter (the gateway's background task,
+api/proactive.py) supplies how such an event reaches the conversation (appended to Rasa's tracker as a bot event, so it is
 in the transcript, then a wake-up through the push hub). A widget message carries its
 outbox token in the event's metadata; before appending, the transcript is searched for
 it, so a row taken again after a dispatcher died mid-send is not shown twice.
@@ -42,6 +44,13 @@ def widget_event(delivery: Delivery) -> dict[str, Any]:
     """The tracker event of a widget notification."""
     return {"event": "bot", "text": delivery.body,
             "metadata": {"sender": SENDER, "proactive": delivery.kind, "proactive_id": delivery.token}}
+
+
+def email_note(delivery: Delivery) -> dict[str, Any]:
+    """The transcript's record of an email sent for a consent given in the conversation (no address in it)."""
+    return {"event": "bot", "text": f"(Email sent: \u201c{delivery.subject}\u201d)",
+            "metadata": {"sender": "system", "proactive": delivery.kind, "proactive_id": delivery.token,
+                         "channel": "email"}}
 
 
 def in_transcript(engine: Engine, *, sender_id: str, token: str) -> bool:
@@ -87,7 +96,12 @@ async def _deliver(delivery: Delivery, *, widget: WidgetSink, smtp: SmtpConfig |
         return
     if smtp is None or not delivery.email:
         raise RuntimeError("no SMTP server is configured")
+    # Looked up first: after a crash between the two steps, the mail may go again but the note not twice.
+    noted = await asyncio.to_thread(in_transcript, tracker, sender_id=delivery.sender_id, token=delivery.token)
     await asyncio.to_thread(_send_email, smtp, delivery, delivery.consent_id)
+    if not noted:
+        # Every proactive message is in the conversation's transcript, emails as a note of what was sent.
+        await widget(delivery.sender_id, email_note(delivery))
 
 
 async def dispatch_once(*, widget: WidgetSink, smtp: SmtpConfig | None, tracker: Engine) -> DispatchReport:

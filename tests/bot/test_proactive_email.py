@@ -73,7 +73,11 @@ def test_confirmation_then_one_restock_mail_only_to_the_consented_address(sessio
         assert confirm(session, consent_id=consent.id)
         assert run_round(rasa, smtp).sent == 1
         assert run_round(rasa, smtp).sent == 0  # once
-    assert rasa.calls == []  # an email consent never writes into a chat
+    # an email consent writes no message into a chat, only the transcript's note of each email sent
+    notes = rasa.bot_texts("conv-mail")
+    assert len(notes) == 2 and notes[0].startswith("(Email sent: \u201cPlease confirm")
+    assert all("anna@example.com" not in n for n in notes)
+    assert [event["metadata"]["sender"] for _, event in rasa.calls] == ["system", "system"]
     assert [to for to, _ in sink.messages] == [["anna@example.com"], ["anna@example.com"]]
     mail = sink.messages[1][1]
     body = mail.get_payload(decode=True).decode()
