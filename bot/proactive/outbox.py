@@ -51,8 +51,9 @@ def enqueue(
         dedupe_key=dedupe_key, consent_id=consent.id, kind=kind, channel=consent.channel,
         status=OutboxStatus.PENDING.value, token=token or secrets.token_hex(16), subject=subject[:200],
         body=body, link=link[:500], attempts=0, created_at=now, error="",
-    ).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return session.execute(stmt).rowcount == 1
+    ).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(ProactiveOutbox.id)
+    # RETURNING, not rowcount: PostgreSQL's driver reports -1 for an INSERT that returns rows.
+    return session.execute(stmt).scalar() is not None
 
 
 def _allowed(row: ProactiveOutbox, consent: ProactiveConsent) -> bool:

@@ -116,3 +116,33 @@ def test_migration_0014_matches_the_models_and_goes_down_and_up(tmp_path):
         command.upgrade(cfg, "head")
     finally:
         engine.dispose()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_migration_matches_and_a_restock_is_queued_and_claimed_once():
+    from sqlalchemy.orm import Session
+
+    from bot.proactive.outbox import claim_due
+    from bot.proactive.triggers import enqueue_due
+    from tests.conftest import seed_database
+    from tests.postgres import fresh_postgres_database
+
+    with fresh_postgres_database() as url:
+        seed_database(url, products=30, customers=10, orders=40)
+        engine = make_engine(url)
+        try:
+            with engine.connect() as conn:
+                context = MigrationContext.configure(conn, opts={"compare_type": True})
+                assert [d for d in compare_metadata(context, Base.metadata) if "proactive" in repr(d)] == []
+            with Session(engine) as session:
+                product = sold_out_product(session)
+                watch_back_in_stock(session, sender_id="pg-conv", product_id=product.id, channel=Channel.WIDGET)
+                restock(session, product)
+                assert enqueue_due(session) == 1 and enqueue_due(session) == 0
+                session.commit()
+            with Session(engine) as first, Session(engine) as second:
+                assert len(claim_due(first)) == 1
+                first.commit()
+                assert claim_due(second) == []
+        finally:
+            engine.dispose()
