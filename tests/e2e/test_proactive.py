@@ -32,7 +32,7 @@ def test_a_consented_order_update_lands_in_the_transcript_once(stack, db):
         stack.say(sender, number)
         stack.say(sender, email)
         nothing_yet = len(_transcript(stack, stack.sid(sender)))
-        reply = stack.say(sender, "please let me know when my order ships")
+        reply = stack.say(sender, "can you keep me posted about my order please")
         assert number in reply and "stop notifications" in reply, reply
         order.status = OrderStatus.SHIPPED
         db.add(OrderStatusEvent(order_id=order.id, status=OrderStatus.SHIPPED, at=datetime.now(timezone.utc),
