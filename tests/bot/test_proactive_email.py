@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import logging
 import socket
 from collections.abc import Iterator
 from email.message import Message
@@ -42,6 +43,7 @@ def _spare_port() -> int:
 
 @pytest.fixture
 def smtp_sink() -> Iterator[tuple[Sink, SmtpConfig]]:
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-connection lines
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=_spare_port())
     controller.start()
