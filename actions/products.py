@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.catalog import answer_search, product_card
+from actions.proactive import stock_watch_value
 from actions.slots import conversation_language, product_context
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.catalog.products import (
@@ -83,12 +84,17 @@ class ProductAction(Action, ABC):
                 return await answer_search(dispatcher, text, sender_id=tracker.sender_id, previous=previous, lang=lang)
             dispatcher.utter_message(response="utter_which_product")
             return []
-        self.answer(dispatcher, details, query, lang)
-        return [SlotSet("current_product", details.hit.id)]
+        watch = self.answer(dispatcher, details, query, lang)
+        events = [SlotSet("current_product", details.hit.id)]
+        if watch is not None or tracker.get_slot("stock_watch") is not None:
+            events.append(SlotSet("stock_watch", watch))  # "tell me when it's back" is about this answer
+        return events
 
     @abstractmethod
-    def answer(self, dispatcher: CollectingDispatcher, details: ProductDetails, query: ProductQuery, lang: str) -> None:
-        ...
+    def answer(
+        self, dispatcher: CollectingDispatcher, details: ProductDetails, query: ProductQuery, lang: str
+    ) -> dict[str, Any] | None:
+        """Answer; what was found sold out (the ``stock_watch`` slot), if anything."""
 
 
 class ActionProductInfo(ProductAction):
@@ -115,7 +121,9 @@ class ActionProductAvailability(ProductAction):
     def name(self) -> str:
         return "action_product_availability"
 
-    def answer(self, dispatcher: CollectingDispatcher, details: ProductDetails, query: ProductQuery, lang: str) -> None:
+    def answer(
+        self, dispatcher: CollectingDispatcher, details: ProductDetails, query: ProductQuery, lang: str
+    ) -> dict[str, Any] | None:
         name = details.hit.name
         if not (query.colors or query.sizes):
             if details.hit.in_stock:
@@ -124,14 +132,25 @@ class ActionProductAvailability(ProductAction):
                                          sizes=_listing(details.sizes_in_stock(), lang))
             else:
                 dispatcher.utter_message(response="utter_sold_out", name=name)
-            return
+                return _offer_back_in_stock(dispatcher, details.hit.id, (), ())
+            return None
         found = availability(details, colors=query.colors, sizes=query.sizes)
         asked = _asked(query, lang)
         if found.available:
             dispatcher.utter_message(response="utter_in_stock", name=name, asked=asked, stock=found.stock)
-            return
+            return None
         color = query.colors[0] if len(query.colors) == 1 else None
         sizes = details.sizes_in_stock(color if color in details.colors_in_stock() else None)
         response = "utter_out_of_stock" if found.matched else "utter_not_offered"
         dispatcher.utter_message(response=response, name=name, asked=asked,
                                  colors=_colors(details.colors_in_stock(), lang), sizes=_listing(sizes, lang))
+        # Only what the shop sells and has run out of can come back.
+        return _offer_back_in_stock(dispatcher, details.hit.id, query.colors, query.sizes) if found.matched else None
+
+
+def _offer_back_in_stock(
+    dispatcher: CollectingDispatcher, product_id: int, colors: tuple[str, ...], sizes: tuple[str, ...],
+) -> dict[str, Any]:
+    """Offer to tell the visitor when it's back (proactive messages, opt-in); the slot value to remember it by."""
+    dispatcher.utter_message(response="utter_offer_back_in_stock")
+    return stock_watch_value(product_id, colors, sizes)

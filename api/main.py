@@ -18,6 +18,7 @@ from api.header_limit import HeaderSizeLimit
 from api.hub import Hub, RedisHub, redis_client
 from api.locks import KeyedLocks, RedisLocks
 from api.metrics import instrument
+from api.proactive import Dispatcher, install_proactive
 from api.rasa_client import RasaClient
 from api.rate_limit import RateLimits
 from api.routes import chat, health, metrics, ratings, sessions, shop, widget
@@ -39,7 +40,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     if isinstance(app.state.hub, RedisHub):
         await app.state.hub.start()
+    dispatcher = Dispatcher(app, settings.proactive_interval_seconds) if settings.proactive_enabled else None
+    if dispatcher is not None:
+        dispatcher.start()
     yield
+    if dispatcher is not None:
+        await dispatcher.aclose()
     await app.state.rasa.aclose()
     if app.state.redis is not None:
         await app.state.hub.aclose()
@@ -83,6 +89,7 @@ def create_app() -> FastAPI:
     app.include_router(ratings.router)
     app.include_router(widget.router)
     app.include_router(metrics.router)
+    install_proactive(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Counts and times requests by route template (/metrics); a 431 from the header limit is not counted.
     instrument(app)

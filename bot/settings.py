@@ -136,6 +136,18 @@ class Settings(BaseSettings):
     # for `make run`, or "json" (one object per line, for production's log collector). Both
     # carry the request id and mask personal data.
     log_format: Literal["text", "json"] = "text"
+    # Proactive messages (issue 20; bot/proactive): off unless enabled. The gateway then scans for
+    # order updates and restocks every ``proactive_interval_seconds`` and sends what visitors
+    # consented to. Email needs ``smtp_host``; without it only widget messages are offered.
+    proactive_enabled: bool = False
+    proactive_interval_seconds: float = 30.0
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    mail_from: str = "shop@example.com"
 
     @property
     def tracker_database_url(self) -> str:

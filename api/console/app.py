@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api.console import account, analytics, insights, json_routes, login, pages, recommendations, staff
+from api.console import account, analytics, insights, json_routes, login, pages, proactive, recommendations, staff
 from api.console import live_api, live_pages
 from api.console import conversation_data, conversations
 from api.console import experiments
@@ -19,7 +19,7 @@ def install_console(app: FastAPI) -> None:
     app.state.login_throttle = LoginThrottle(get_settings())
     app.add_middleware(ConsoleSecurityHeaders)
     install_console_error_handlers(app)
-    for module in (login, pages, account, staff, json_routes, analytics, insights, recommendations):
+    for module in (login, pages, account, staff, json_routes, analytics, insights, recommendations, proactive):
         app.include_router(module.router)
     app.include_router(live_pages.router)
     app.include_router(live_api.router)

@@ -18,6 +18,14 @@ from bot.models.orders import (
     OrderStatus,
     OrderStatusEvent,
 )
+from bot.models.proactive import (
+    Channel,
+    ConsentKind,
+    ConsentStatus,
+    OutboxStatus,
+    ProactiveConsent,
+    ProactiveOutbox,
+)
 from bot.models.ratings import ConversationRating
 from bot.models.returns import ReturnReason, ReturnRequest, ReturnStatus
 from bot.models.review import (
@@ -43,6 +51,9 @@ __all__ = [
     "Base",
     "Brand",
     "Category",
+    "Channel",
+    "ConsentKind",
+    "ConsentStatus",
     "ConversationDeletion",
     "ConversationNote",
     "ConversationRef",
@@ -63,6 +74,9 @@ __all__ = [
     "OrderItem",
     "OrderStatus",
     "OrderStatusEvent",
+    "OutboxStatus",
+    "ProactiveConsent",
+    "ProactiveOutbox",
     "Product",
     "ProductVariant",
     "ReturnReason",

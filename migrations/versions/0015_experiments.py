@@ -1,10 +1,9 @@
 """A/B experiments on responses: experiments, their arms, and the conversations exposed to an arm
 
-Numbered 0015 for issue 20 part 3; it follows 0013 on its branch and is re-chained
-after 0014 when merged.
+Issue 20 part 3; it follows 0014 (proactive messages), written at the same time.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-04 23:30:00.000000
 """
 from collections.abc import Sequence
@@ -14,7 +13,7 @@ from alembic import op
 
 
 revision: str = '0015'
-down_revision: str | None = '0013'
+down_revision: str | None = '0014'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

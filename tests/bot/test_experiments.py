@@ -298,7 +298,7 @@ def test_migration_0015_matches_the_models(tmp_path):
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             diffs = [d for d in compare_metadata(context, Base.metadata) if "experiment" in repr(d)]
             assert diffs == []
-        command.downgrade(cfg, "0013")
+        command.downgrade(cfg, "0014")
         with engine.connect() as conn:
             assert not {"experiments", "experiment_arms", "experiment_exposures"} & set(inspect(conn).get_table_names())
         command.upgrade(cfg, "head")

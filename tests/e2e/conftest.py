@@ -17,7 +17,9 @@ from tests.postgres import fresh_postgres_database
 
 # Agents are "in" round the clock, so a handoff queues the chat whenever the tests run
 # (the default hours would send evening runs into the leave-a-message form).
-STACK_SETTINGS = {"SHOP_SUPPORT_HOURS": "Mon-Sun 00:00-24:00"}
+STACK_SETTINGS = {"SHOP_SUPPORT_HOURS": "Mon-Sun 00:00-24:00",
+                  # The proactive dispatcher runs, every second (it sends only what a test consented to).
+                  "SHOP_PROACTIVE_ENABLED": "1", "SHOP_PROACTIVE_INTERVAL_SECONDS": "1"}
 
 
 def _require_runtime() -> None:

@@ -22,7 +22,7 @@ MESSAGES = [
     "recommend something", "do you have running shoes under 100", "black hoodie size M",
     "where is my order?", "when will it arrive", "can i cancel it", "i want to return something",
     "how much is shipping", "can i pay with paypal", "how long do i have to return",
-    "{number}", "{email}", "cancel my order please",
+    "{number}", "{email}", "cancel my order please", "let me know when it's back", "stop notifications",
 ]
 CONVERSATIONS, TURNS = 30, 8
 
