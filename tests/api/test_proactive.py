@@ -47,7 +47,8 @@ def cleanup(shop_db):
             session.execute(delete(OrderStatusEvent).where(OrderStatusEvent.order_id == order_id,
                                                            OrderStatusEvent.note == "proactive test"))
             session.get(Order, order_id).status = status
-        for variant_id, stock in variants:
+        # A variant recorded twice (two consents on the same product) gets its first, original stock.
+        for variant_id, stock in reversed(variants):
             session.get(ProductVariant, variant_id).stock = stock
 
 
