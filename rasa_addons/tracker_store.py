@@ -307,11 +307,12 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             # tracker replaced through the HTTP API): the stock store's way of
             # finding the new events (count the session's rows), our writing
             self.cache.drop(sender_id)
-            await self.stream_events(tracker)
             with self.session_scope() as session:
                 new_events = list(self._additional_events(session, tracker))
                 last_id = self._add_events(session, sender_id, new_events)
                 session.commit()
+            if self.event_broker is not None:  # stored first, then published: see `_write_rows`
+                await self._stream_new_events(self.event_broker, new_events, sender_id)
             if len(new_events) == len(tracker.events):  # a new conversation: DB and tracker agree
                 setattr(tracker, STORED_EVENTS_ATTR, len(tracker.events))
                 self.cache.put(sender_id, last_id, tracker)
@@ -319,12 +320,12 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             return
         new_events = list(itertools.islice(tracker.events, stored, None))
         publish_encoded = getattr(self.event_broker, "publish_encoded", None)
-        if self.event_broker is not None and publish_encoded is None:
-            await self._stream_new_events(self.event_broker, new_events, sender_id)
         rows, rewritten = self._event_rows(sender_id, new_events)
         # The commit waits for the disk (an fsync on SQLite, a WAL flush on PostgreSQL): in a
         # worker thread, the event loop goes on with other conversations' turns meanwhile.
         last_id = await asyncio.to_thread(self._write_rows, sender_id, rows, rewritten, publish_encoded)
+        if self.event_broker is not None and publish_encoded is None:
+            await self._stream_new_events(self.event_broker, new_events, sender_id)
         setattr(tracker, STORED_EVENTS_ATTR, len(tracker.events))
         self.cache.put(sender_id, last_id, tracker)
         logger.debug(f"Tracker with sender_id '{sender_id}' stored to database")
@@ -351,6 +352,10 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
     ) -> Optional[int]:
         """`_insert_rows` in a transaction of its own (run in a worker thread), then published.
 
+        Every broker gets a turn's events after they are committed, never before (stock Rasa
+        publishes first): a replica killed, or a write failed, between the two would
+        otherwise leave the console a turn that is in no transcript. One killed after the
+        commit leaves the broker without the events, and the sweep below brings them.
         `publish_encoded` (``rasa_addons.sql_broker``) gets the JSON just stored, so an event
         is built and encoded once for both. A failed publish is logged, not raised: the
         turn is stored, and the console's feed sweeps the tracker store for events the

@@ -1,6 +1,8 @@
 """The tracker store swept for events the event broker never delivered.
 
-Rasa stores a turn's events in the tracker store and then publishes them to the broker.
+Rasa stores a turn's events in the tracker store and then publishes them to the broker
+(our tracker store publishes only after the commit, rasa_addons/tracker_store.py, so the
+broker never carries an event the store lost).
 A replica killed between the two, or a RabbitMQ connection dropped while messages were
 on their way, loses them from the broker, never from the tracker store: Rasa 3.6's Pika
 broker keeps a message it failed to publish in the replica's memory until the next
