@@ -147,7 +147,19 @@ changed_parts() {
 # A full training takes well under a minute on 2 cores (no TensorFlow component),
 # so the model is always trained, never fine-tuned. `make train FULL=1`
 # (SHOP_TRAIN_FULL=1) trains every component again with an empty cache.
+# One training at a time per checkout: a second caller (another test worker, a `make run`
+# while `make train` runs) waits for the first, then finds the model up to date, instead
+# of a second `rasa train` writing the same files at once.
 ensure_model() {
+  mkdir -p models
+  if command -v flock >/dev/null 2>&1; then
+    ( flock 9; ensure_model_unlocked ) 9>models/.train.lock
+  else
+    ensure_model_unlocked
+  fi
+}
+
+ensure_model_unlocked() {
   local want reason started status=0 cache="$RASA_CACHE_DIRECTORY"
   ensure_lexicon
   want="$(training_parts)"

@@ -36,3 +36,15 @@ def test_nothing_changed(tmp_path):
 
 def test_no_model_yet(tmp_path):
     assert lib(tmp_path, f'rm "$MODEL"; retrain_reason "{TRAINED}"') == "no trained model yet"
+
+
+def test_two_trainings_at_once_run_one_after_the_other(tmp_path):
+    # Two pytest workers (or `make run` during `make train`) calling ensure_model together
+    # must not run two `rasa train` into the same files: the second waits for the first.
+    log = tmp_path / "log"
+    snippet = (f'ensure_model_unlocked() {{ echo "start $WHO" >> "{log}"; sleep 0.4; echo "end $WHO" >> "{log}"; }}; '
+               '(WHO=a ensure_model) & (WHO=b ensure_model) & wait')
+    subprocess.run(["bash", "-c", f"source scripts/lib.sh; {snippet}"], cwd=ROOT, check=True)
+    lines = log.read_text().split()
+    pairs = [" ".join(lines[i:i + 2]) for i in range(0, len(lines), 2)]
+    assert len(pairs) == 4 and pairs[0].split()[0] == "start" and pairs[1] == pairs[0].replace("start", "end"), pairs
