@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.catalog import answer_search
+from actions.experiments import utter_response
 from actions.slots import conversation_language
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.catalog import parser_for
@@ -37,7 +38,7 @@ class ActionGreet(Action):
         except ServiceUnavailable:
             asks = False  # a greeting needs no database
         if not asks:
-            dispatcher.utter_message(response="utter_greet")
+            await utter_response(dispatcher, tracker, "utter_greet")
             return []
         dispatcher.utter_message(response="utter_greet_short")
         return await answer_search(dispatcher, text, sender_id=tracker.sender_id, previous=tracker.get_slot("last_search"),

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from api.console import account, analytics, insights, json_routes, login, pages, proactive, recommendations, staff
 from api.console import live_api, live_pages
 from api.console import conversation_data, conversations
-from api.console import experiments
+from api.console import experiments, segment_wording
 from api.console.errors import install_console_error_handlers
 from api.console.headers import ConsoleSecurityHeaders
 from api.console.throttle import LoginThrottle
@@ -26,3 +26,4 @@ def install_console(app: FastAPI) -> None:
     app.include_router(conversations.router)
     app.include_router(conversation_data.router)
     app.include_router(experiments.router)
+    app.include_router(segment_wording.router)

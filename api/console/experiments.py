@@ -13,12 +13,13 @@ from bot.experiments import (
     LANGUAGES, METRICS, ArmInput, ExperimentConflict, ExperimentInput, ExperimentNotFound, InvalidExperiment,
     create_experiment, current_report, domain_texts, experimentable_responses, list_experiments, stop_experiment,
 )
+from bot.segments import SEGMENTS
 from bot.staff.sessions import StaffIdentity
 
 router = APIRouter(include_in_schema=False)
 
 PAGE = "/console/experiments"
-# Three variant slots keep the form within the console's 20 form fields.
+# Three variant slots keep the form within the console's 20 form fields (the segment is the 20th).
 FORM_ARMS = 3
 DEFAULTS = {"language": "en", "metric": "contained", "metric_days": "7", "baseline": "60", "effect": "5",
             "alpha": "0.05", "power": "0.8", "weight_0": "50", "weight_1": "50", "name_0": "A", "name_1": "B",
@@ -54,7 +55,7 @@ def _input(form: dict[str, str]) -> ExperimentInput:
         baseline_rate=_number(form, "baseline", "the baseline rate") / 100,
         min_effect=_number(form, "effect", "the minimum detectable effect") / 100,
         alpha=_number(form, "alpha", "alpha"), power=_number(form, "power", "power"),
-        metric_days=_int(form, "metric_days", "the order window"),
+        metric_days=_int(form, "metric_days", "the order window"), segment=form.get("segment", "").strip() or None,
     )
 
 
@@ -64,7 +65,7 @@ def _page(request: Request, session: Session, staff: StaffIdentity, *, status_co
     responses = [(name, texts[name]) for name in experimentable_responses()]
     return render(request, "console/experiments.html", status_code=status_code, staff=staff, active="experiments",
                   experiments=list_experiments(session), responses=responses, languages=LANGUAGES,
-                  metrics=list(METRICS.values()), form_arms=FORM_ARMS, error=error, notice=notice,
+                  metrics=list(METRICS.values()), segments=SEGMENTS, form_arms=FORM_ARMS, error=error, notice=notice,
                   values={**DEFAULTS, **(values or {})})
 
 

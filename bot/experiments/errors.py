@@ -17,3 +17,15 @@ class ExperimentConflict(ExperimentError):
 
 class ExperimentNotFound(ExperimentError):
     """No experiment with that id."""
+
+
+class InvalidWording(ExperimentError):
+    """A segment wording was refused; the message says why."""
+
+
+class WordingConflict(ExperimentError):
+    """The response, language and segment have a wording already."""
+
+
+class WordingNotFound(ExperimentError):
+    """No segment wording with that id."""

@@ -15,6 +15,8 @@ LANGUAGES = ("en", "de")
 # Responses the actions utter through actions/experiments.py, so a running experiment
 # can change their text. Responses a rule utters directly never reach our code.
 EXPERIMENTABLE = (
+    # action_greet utters it; a segment's wording reaches a customer who greets after verifying an order.
+    "utter_greet",
     "utter_order_late",
     "utter_recommend_best_sellers",
     "utter_recommend_top_rated",

@@ -18,6 +18,7 @@ from bot.experiments.responses import (
 )
 from bot.experiments.stats import sample_size_per_arm
 from bot.models import Customer, Experiment, ExperimentArm, ExperimentExposure, ExperimentStatus
+from bot.segments.rfm import SEGMENTS
 
 MIN_ARMS = 2
 MAX_ARMS = 5
@@ -46,6 +47,7 @@ class ExperimentInput:
     alpha: float = 0.05
     power: float = 0.8
     metric_days: int = 7
+    segment: str | None = None  # only this RFM segment's verified customers take part
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,7 @@ class Served:
     position: int
     arm: str
     text: str
+    segment: str | None = None  # the segment the experiment is limited to
 
 
 def _check_arms(arms: tuple[ArmInput, ...], allowed: frozenset[str], required: frozenset[str]) -> None:
@@ -107,6 +110,8 @@ def validate(data: ExperimentInput) -> None:
         raise InvalidExperiment(f"{data.response} has no {data.language} text in domain.yml")
     if data.metric not in METRICS:
         raise InvalidExperiment("unknown primary metric")
+    if data.segment is not None and data.segment not in SEGMENTS:
+        raise InvalidExperiment(f"{data.segment!r} is not a customer segment")
     _check_arms(data.arms, placeholders(base), REQUIRED_PLACEHOLDERS & placeholders(base))
     _check_plan(data)
 
@@ -126,7 +131,8 @@ def create_experiment(session: Session, *, data: ExperimentInput, created_by: st
     """Validate and start an experiment; ExperimentConflict if its response already runs one."""
     validate(data)
     experiment = Experiment(
-        name=data.name.strip(), response=data.response, language=data.language, metric=data.metric,
+        name=data.name.strip(), response=data.response, language=data.language, segment=data.segment,
+        metric=data.metric,
         metric_days=data.metric_days, baseline_rate=data.baseline_rate, min_effect=data.min_effect,
         alpha=data.alpha, power=data.power, created_by=created_by[:120], status=ExperimentStatus.RUNNING,
         arms=[ExperimentArm(position=i, name=a.name.strip(), text=a.text.strip(), weight=a.weight)
@@ -176,12 +182,17 @@ def _customer_id(session: Session, email: str | None) -> int | None:
 
 def serve(
     session: Session, *, response: str, language: str, sender_id: str, verified_email: str | None = None,
-    now: datetime | None = None,
+    segment: str | None = None, now: datetime | None = None,
 ) -> Served | None:
-    """The arm ``sender_id`` sees for ``response``, its exposure recorded; None when no experiment runs."""
+    """The arm ``sender_id`` sees for ``response``, its exposure recorded; None when no experiment enrols them.
+
+    ``segment``: the verified customer's RFM segment; an experiment limited to a segment enrols only its customers.
+    """
     experiment = running_experiment(session, response=response, language=language)
     if experiment is None or not experiment.arms:
         return None
+    if experiment.segment is not None and experiment.segment != segment:
+        return None  # not enrolled: no exposure, and the caller falls back to the segment's wording or the domain's
     position = assign(experiment_id=experiment.id, sender_id=sender_id, weights=[a.weight for a in experiment.arms])
     arm = experiment.arms[position]
     # The first exposure counts; a later one of the same conversation (same arm, by the hash) adds nothing.
@@ -190,4 +201,5 @@ def serve(
         exposed_at=now or datetime.now(timezone.utc), customer_id=_customer_id(session, verified_email),
     ).on_conflict_do_nothing(index_elements=["experiment_id", "sender_id"])
     session.execute(stmt)
-    return Served(experiment_id=experiment.id, position=position, arm=arm.name, text=arm.text)
+    return Served(experiment_id=experiment.id, position=position, arm=arm.name, text=arm.text,
+                  segment=experiment.segment)

@@ -37,6 +37,7 @@ from bot.models.review import (
     NluCorrection,
 )
 from bot.models.security import VerificationFailure
+from bot.models.segment_wording import SegmentWording
 from bot.models.segments import CustomerSegment
 from bot.models.staff import StaffRole, StaffSession, StaffUser
 from bot.models.unmet_searches import UnmetKind, UnmetSearch
@@ -62,6 +63,7 @@ __all__ = [
     "ConversationRating",
     "Customer",
     "CustomerSegment",
+    "SegmentWording",
     "Experiment",
     "ExperimentArm",
     "ExperimentExposure",

@@ -31,6 +31,8 @@ class Experiment(Base):
     name: Mapped[str] = mapped_column(String(120))
     response: Mapped[str] = mapped_column(String(80), index=True)
     language: Mapped[str] = mapped_column(String(2))
+    # An RFM segment (bot/segments): only that segment's verified customers take part; None is everyone.
+    segment: Mapped[str | None] = mapped_column(String(40))
     metric: Mapped[str] = mapped_column(String(20))
     metric_days: Mapped[int] = mapped_column(Integer, default=7)
     baseline_rate: Mapped[float] = mapped_column(Float)

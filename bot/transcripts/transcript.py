@@ -53,6 +53,8 @@ class TimelineItem:
     agent_name: str | None = None
     response: str | None = None  # the utter_* template
     ab_arm: str | None = None  # "experiment 3, arm B" when an A/B experiment chose the text (bot/experiments)
+    # "segment Champions, wording 4" when a segment's wording chose the text (bot/experiments/segment_wording.py)
+    segment_wording: str | None = None
     buttons: tuple[str, ...] = ()
     cards: tuple[str, ...] = ()
     # actions, slots, loops
@@ -148,14 +150,23 @@ def _bot(event: StoredEvent) -> TimelineItem:
         event_id=event.seq, kind="bot", at=_moment(event.timestamp), text=data.get("text"),
         sender=sender if sender in ("bot", "agent", "system") else "bot", agent_name=str(agent) if agent else None,
         response=meta.get("utter_action") if isinstance(meta.get("utter_action"), str) else None,
-        ab_arm=_ab_arm(meta), buttons=buttons, cards=cards,
+        ab_arm=_ab_arm(meta), segment_wording=_segment_wording(meta), buttons=buttons, cards=cards,
     )
 
 
 def _ab_arm(meta: dict[str, Any]) -> str | None:
     experiment, arm = meta.get("ab_experiment"), meta.get("ab_arm")
     if isinstance(experiment, int) and isinstance(arm, str):
-        return f"experiment {experiment}, arm {arm}"
+        segment = meta.get("segment")
+        limited = f" (segment {segment})" if isinstance(segment, str) else ""
+        return f"experiment {experiment}, arm {arm}{limited}"
+    return None
+
+
+def _segment_wording(meta: dict[str, Any]) -> str | None:
+    wording, segment = meta.get("segment_wording"), meta.get("segment")
+    if isinstance(wording, int) and isinstance(segment, str):
+        return f"segment {segment}, wording {wording}"
     return None
 
 

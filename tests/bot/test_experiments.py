@@ -120,7 +120,7 @@ def test_sample_size_matches_fleiss():
     ({"arms": (ArmInput("A", "x", 50), ArmInput("A", "y", 50))}, "distinct name"),
     ({"arms": (ArmInput("A", "x {secret}", 50), ArmInput("B", "y", 50))}, "{secret}"),
     ({"response": "utter_does_not_exist"}, "not a response in domain.yml"),
-    ({"response": "utter_greet"}, "not a response in domain.yml that an experiment can vary"),
+    ({"response": "utter_greet_short"}, "not a response in domain.yml that an experiment can vary"),
     ({"language": "fr"}, "en or de"),
     ({"metric": "clicks"}, "unknown primary metric"),
     ({"baseline_rate": 1.0}, "baseline"),

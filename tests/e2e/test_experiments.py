@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import delete, select, text
 
 from bot.db import make_engine
-from bot.experiments import ArmInput, ExperimentInput, create_experiment
+from bot.experiments import ArmInput, ExperimentInput, WordingInput, create_experiment, save_wording
 from bot.experiments.assignment import assign
-from bot.models import Customer, Experiment, ExperimentExposure
+from bot.models import Customer, CustomerSegment, Experiment, ExperimentExposure, SegmentWording
 from bot.seed import DEMO_ORDERS
 
 pytestmark = pytest.mark.e2e
@@ -70,3 +70,38 @@ def test_the_visitor_and_the_transcript_see_the_arm_the_hash_chose(stack, db, ex
         expected = {"plain": r"PLAIN ARM: order #100004 is late\. Sorry\.",
                     "warm": r"WARM ARM: we're really sorry, order #100004 \(\d+ items?\) is late\."}[arm.name]
         assert re.fullmatch(expected, message["text"]), message["text"]
+
+
+@pytest.fixture
+def win_back(stack, db):
+    """The late order's customer in "Can't lose them" with a wording of the late apology; all undone afterwards."""
+    customer_id = db.scalar(select(Customer.id).where(Customer.email == LATE["email"]))
+    before = db.get(CustomerSegment, (0, customer_id))
+    kept = None if before is None else {c.name: getattr(before, c.name) for c in CustomerSegment.__table__.columns}
+    db.merge(CustomerSegment(days_ago=0, customer_id=customer_id, segment="Can't lose them", r_score=1, f_score=5,
+                             m_score=5, recency_days=200, frequency=9, monetary=900))
+    wording = save_wording(db, updated_by="e2e", data=WordingInput(
+        response="utter_order_late", language="en", segment="Can't lose them",
+        text="WIN-BACK: we value you, order #{number} is late and we're on it."))
+    db.commit()
+    yield wording
+    db.execute(delete(SegmentWording).where(SegmentWording.id == wording.id))
+    db.execute(delete(CustomerSegment).where(CustomerSegment.days_ago == 0, CustomerSegment.customer_id == customer_id))
+    if kept is not None:
+        db.add(CustomerSegment(**kept))
+    db.commit()
+
+
+def test_a_verified_customer_sees_the_segments_wording_and_the_transcript_names_it(stack, db, win_back):
+    sender = f"e2e-seg-{uuid.uuid4().hex[:10]}"
+    stack.say(sender, "where is my order?")
+    stack.say(sender, LATE["number"])
+    answer = stack.chat(sender, LATE["email"])
+    assert answer.status_code == 200
+    message = answer.json()["messages"][0]
+    assert message["text"] == "WIN-BACK: we value you, order #100004 is late and we're on it."
+    assert [b["payload"] for b in message.get("buttons") or []] == ["/human_handoff", "/deny"]
+    event = next(e for e in _bot_events(stack, stack.sid(sender))
+                 if (e.get("metadata") or {}).get("segment_wording"))
+    assert event["text"] == message["text"]
+    assert (event["metadata"]["segment_wording"], event["metadata"]["segment"]) == (win_back.id, "Can't lose them")
