@@ -10,12 +10,9 @@ from decimal import Decimal
 
 import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from scipy.stats import chi2_contingency
 from sqlalchemy import inspect, select
 
-from bot.db import make_engine
 from bot.experiments import (
     ArmInput, ExperimentConflict, ExperimentInput, InvalidExperiment, build_report, create_experiment,
     current_report, fill, planned_per_arm, serve, stop_experiment,
@@ -23,9 +20,9 @@ from bot.experiments import (
 from bot.experiments.assignment import assign, bucket
 from bot.experiments.stats import compare, difference_interval, sample_size_per_arm, two_proportion_ztest
 from bot.models import (
-    Base, ConversationRating, Customer, ExperimentExposure, HandoffReason, HandoffRequest, Order, OrderStatus,
+    ConversationRating, Customer, ExperimentExposure, HandoffReason, HandoffRequest, Order, OrderStatus,
 )
-from tests.bot.test_review_migration import _config
+from tests.migrations import migrated, model_differences
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
 LATE_EN = "Sorry, order #{number} is late ({eta}). Want a person?"
@@ -289,21 +286,12 @@ def test_stopping_freezes_the_report(session):
 
 
 def test_migration_0015_matches_the_models(tmp_path):
-    url = f"sqlite:///{tmp_path / 'm.db'}"
-    cfg = _config(url)
-    command.upgrade(cfg, "head")
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
-            diffs = [d for d in compare_metadata(context, Base.metadata) if "experiment" in repr(d)]
-            assert diffs == []
+    with migrated(tmp_path) as (cfg, engine):
+        assert model_differences(engine, "experiment") == []
         command.downgrade(cfg, "0014")
         with engine.connect() as conn:
             assert not {"experiments", "experiment_arms", "experiment_exposures"} & set(inspect(conn).get_table_names())
         command.upgrade(cfg, "head")
-    finally:
-        engine.dispose()
 
 
 def test_erasing_a_conversation_removes_its_exposures_and_exports_them_first(session):

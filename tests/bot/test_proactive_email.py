@@ -20,7 +20,7 @@ from bot.models import Base, Channel, OutboxStatus, ProactiveOutbox
 from bot.proactive import confirm, watch_back_in_stock
 from bot.proactive.mailer import SmtpConfig
 from bot.proactive.tokens import verify
-from tests.bot.test_review_migration import _config
+from tests.migrations import migrated, model_differences
 from tests.proactive_helpers import FakeRasa, dispatcher_uses, restock, run_round, sold_out_product, tracker_engine
 
 
@@ -103,21 +103,12 @@ def test_a_refused_mail_goes_back_to_the_queue(session, tmp_path, monkeypatch):
 
 
 def test_migration_0014_matches_the_models_and_goes_down_and_up(tmp_path):
-    url = f"sqlite:///{tmp_path / 'm.db'}"
-    cfg = _config(url)
-    command.upgrade(cfg, "0014")
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
-            diffs = [d for d in compare_metadata(context, Base.metadata) if "proactive" in repr(d)]
-            assert diffs == []
+    with migrated(tmp_path, "0014") as (cfg, engine):
+        assert model_differences(engine, "proactive") == []
         command.downgrade(cfg, "0013")
         with engine.connect() as conn:
             assert not {"proactive_consents", "proactive_outbox"} & set(inspect(conn).get_table_names())
         command.upgrade(cfg, "head")
-    finally:
-        engine.dispose()
 
 
 @pytest.mark.postgres

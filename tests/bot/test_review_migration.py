@@ -5,24 +5,19 @@ from __future__ import annotations
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from bot.db import make_engine
 from bot.models import Base
-from bot.settings import PROJECT_ROOT
+from tests.migrations import alembic_config
 from tests.postgres import fresh_postgres_database
 
 REVIEW_TABLES = {"conversation_reviews", "conversation_tags", "conversation_notes", "nlu_corrections",
                  "conversation_deletions"}
 
 
-def _config(url: str) -> Config:
-    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
-    cfg.attributes["database_url"] = url
-    cfg.attributes["configure_logger"] = False
-    return cfg
+_config = alembic_config
 
 
 def _check(url: str) -> None:

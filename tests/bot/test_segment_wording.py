@@ -8,19 +8,16 @@ from decimal import Decimal
 
 import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
 
-from bot.db import make_engine
 from bot.experiments import (
     ArmInput, ExperimentInput, InvalidExperiment, InvalidWording, SegmentText, Served, WordingConflict,
     WordingInput, WordingNotFound, choose_text, create_experiment, delete_wording, list_wordings, save_wording,
     segment_of_email, stop_experiment,
 )
 from bot.experiments.assignment import assign
-from bot.models import Base, Customer, CustomerSegment, ExperimentExposure
-from tests.bot.test_review_migration import _config
+from bot.models import Customer, CustomerSegment, ExperimentExposure
+from tests.migrations import migrated, model_differences
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
 RESPONSE = "utter_recommend_personal"
@@ -170,24 +167,14 @@ def test_deleting_a_wording_brings_back_the_domain_text(session):
 
 
 def test_migration_0016_matches_the_models(tmp_path):
-    url = f"sqlite:///{tmp_path / 'm.db'}"
-    cfg = _config(url)
-    command.upgrade(cfg, "head")
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
-            diffs = [d for d in compare_metadata(context, Base.metadata)
-                     if "segment_wording" in repr(d) or "experiment" in repr(d)]
-            assert diffs == []
+    with migrated(tmp_path) as (cfg, engine):
+        assert model_differences(engine, "segment_wording", "experiment") == []
         command.downgrade(cfg, "0015")
         with engine.connect() as conn:
             assert "segment_wordings" not in inspect(conn).get_table_names()
             assert "segment" not in {c["name"] for c in inspect(conn).get_columns("experiments")}
             assert "uq_experiments_running_response" in {i["name"] for i in inspect(conn).get_indexes("experiments")}
         command.upgrade(cfg, "head")
-    finally:
-        engine.dispose()
 
 
 def test_the_console_transcript_names_the_segment_wording_of_a_bot_message():
