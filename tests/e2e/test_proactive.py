@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, delete, select
 
 from bot.models import Order, OrderStatus, OrderStatusEvent
 from bot.transcripts.chat import chat_messages
+from tests.e2e.responses import said
 
 NOTE = "e2e proactive test"
 
@@ -76,7 +77,7 @@ def test_back_in_stock_is_offered_consented_by_button_and_sent_once(stack, db):
         assert payloads == ['/notify_me{"notify_channel": "widget"}', '/notify_me{"notify_channel": "email"}']
         # a button the bot offered counts as the intent (api/relay.py)
         done = stack.say(sender, payloads[0])
-        assert done.startswith("Done:") and "once" in done, done
+        assert said("utter_notify_stock_widget", done, "en") and "once" in done, done
         time.sleep(2.5)  # dispatcher rounds while it is sold out: nothing
         assert not [t for t in _transcript(stack, stack.sid(sender)) if t.startswith("Good news")]
         variants[0].stock = 4
