@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from api.console.errors import as_sentence
 from api.console.ids import EventId
 from api.console.templating import render
 from api.deps import ConsoleForm, ConsoleSessionDep, StaffUser, TrackerDep
@@ -180,16 +181,11 @@ def _act(
         with session.begin_nested():
             change()
     except MessageNotFound as exc:
-        return _detail_page(request, session, conn, staff, sender_id, status_code=404, error=_sentence(exc))
+        return _detail_page(request, session, conn, staff, sender_id, status_code=404, error=as_sentence(exc))
     except ReviewError as exc:
-        return _detail_page(request, session, conn, staff, sender_id, status_code=400, error=_sentence(exc),
+        return _detail_page(request, session, conn, staff, sender_id, status_code=400, error=as_sentence(exc),
                             error_event=event_id)
     return RedirectResponse(f"{conversation_url(conversation_ref(sender_id))}?done={code}#{anchor}", status_code=303)
-
-
-def _sentence(exc: Exception) -> str:
-    message = str(exc)
-    return message[0].upper() + message[1:] + "." if message else "That did not work."
 
 
 @router.post(PAGE + "/{ref}/reviewed", response_class=HTMLResponse)

@@ -37,6 +37,12 @@ class CsrfRejected(ConsoleAccessError):
     message = "the form's security token is missing or wrong; reload the page and try again"
 
 
+def as_sentence(exc: Exception) -> str:
+    """An error's message as a sentence for a console page: capitalised, with a full stop."""
+    message = str(exc)
+    return message[0].upper() + message[1:] + "." if message else "That did not work."
+
+
 def _login_redirect(request: Request) -> RedirectResponse:
     target = LOGIN_PATH
     if request.method in SAFE_METHODS and request.url.path != "/console":

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from api.console.errors import as_sentence
 from api.console.ids import RowId
 from api.console.templating import render
 from api.deps import AdminUser, ConsoleForm, ConsoleSessionDep, StaffUser
@@ -69,11 +70,6 @@ def _page(request: Request, session: Session, staff: StaffIdentity, *, status_co
                   values={**DEFAULTS, **(values or {})})
 
 
-def _sentence(exc: Exception) -> str:
-    message = str(exc)
-    return message[:1].upper() + message[1:] + "."
-
-
 @router.get(PAGE, response_class=HTMLResponse)
 def experiments_page(request: Request, session: ConsoleSessionDep, staff: StaffUser,
                      done: str | None = None) -> HTMLResponse:
@@ -86,15 +82,15 @@ def create(request: Request, session: ConsoleSessionDep, staff: AdminUser, form:
     try:
         experiment = create_experiment(session, data=_input(form), created_by=staff.email)
     except InvalidExperiment as exc:
-        return _page(request, session, staff, status_code=400, error=_sentence(exc), values=values)
+        return _page(request, session, staff, status_code=400, error=as_sentence(exc), values=values)
     except ExperimentConflict as exc:
-        return _page(request, session, staff, status_code=409, error=_sentence(exc), values=values)
+        return _page(request, session, staff, status_code=409, error=as_sentence(exc), values=values)
     return RedirectResponse(f"{PAGE}/{experiment.id}?done=created", status_code=303)
 
 
 def _not_found(request: Request, staff: StaffIdentity, exc: ExperimentNotFound) -> HTMLResponse:
     return render(request, "console/error.html", status_code=404, staff=staff, title="Not found",
-                  message=_sentence(exc))
+                  message=as_sentence(exc))
 
 
 @router.get(PAGE + "/{experiment_id}", response_class=HTMLResponse)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from api.console.errors import as_sentence
 from api.console.ids import RowId
 from api.console.templating import render
 from api.deps import AdminUser, ConsoleForm, ConsoleSessionDep, StaffUser
@@ -37,22 +38,17 @@ def _page(request: Request, session: Session, staff: StaffIdentity, *, status_co
                   segments=SEGMENTS, error=error, notice=notice, values={"language": "en", **(values or {})})
 
 
-def _sentence(exc: Exception) -> str:
-    message = str(exc)
-    return message[:1].upper() + message[1:] + "."
-
-
 def _save(request: Request, session: Session, staff: StaffIdentity, form: dict[str, str],
           wording_id: int | None) -> Response:
     values = {k: v for k, v in form.items() if k != "csrf_token"}
     try:
         save_wording(session, data=_input(form), updated_by=staff.email, wording_id=wording_id)
     except InvalidWording as exc:
-        return _page(request, session, staff, status_code=400, error=_sentence(exc), values=values)
+        return _page(request, session, staff, status_code=400, error=as_sentence(exc), values=values)
     except WordingConflict as exc:
-        return _page(request, session, staff, status_code=409, error=_sentence(exc), values=values)
+        return _page(request, session, staff, status_code=409, error=as_sentence(exc), values=values)
     except WordingNotFound as exc:
-        return _page(request, session, staff, status_code=404, error=_sentence(exc))
+        return _page(request, session, staff, status_code=404, error=as_sentence(exc))
     return RedirectResponse(f"{PAGE}?done=saved", status_code=303)
 
 
