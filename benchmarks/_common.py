@@ -30,6 +30,8 @@ from bot.summaries.feed_sql import rasa_endpoint_lines  # noqa: E402 - after the
 
 MODEL = ROOT / "models" / "shop.tar.gz"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+# Our `rasa run`: Rasa's command line, without TensorFlow when the model allows it (rasa_addons/serve.py).
+RASA_SERVE = (str(ROOT / ".venv-rasa" / "bin" / "python"), "-m", "rasa_addons.serve")
 APP_PYTHON = ROOT / ".venv" / "bin" / "python"
 UVICORN = ROOT / ".venv" / "bin" / "uvicorn"
 ADDON_STORE = "rasa_addons.tracker_store.WindowedSQLTrackerStore"
@@ -252,9 +254,10 @@ class RasaServer(Service):
     def __init__(self, workdir: Path, *, store_type: str, tracker: dict[str, str], extra: dict[str, str],
                  action_url: str | None, model: Path = MODEL, cwd: Path = ROOT,
                  action_options: dict[str, object] | None = None, broker_db: Path | None = None,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, stock: bool = False) -> None:
         super().__init__(workdir)
         self.model, self.cwd, self.env = model, cwd, dict(env or {})
+        self.command = [str(RASA)] if stock else list(RASA_SERVE)  # a stock bot runs as it comes
         self.token = secrets.token_urlsafe(16)
         lines = []
         if action_url:
@@ -273,7 +276,7 @@ class RasaServer(Service):
         started = time.perf_counter()
         self.spawn(
             [
-                str(RASA), "run", "--model", str(self.model), "--enable-api", f"--auth-token={self.token}",
+                *self.command, "run", "--model", str(self.model), "--enable-api", f"--auth-token={self.token}",
                 "--interface", "127.0.0.1", "--port", str(self.port),
                 "--endpoints", str(self.endpoints), "--credentials", str(self.cwd / "credentials.yml"),
             ],

@@ -425,7 +425,7 @@ class StockBot:
     def __init__(self, model: Path) -> None:
         self.workdir = Path(tempfile.mkdtemp(prefix="throughput-stock-"))
         self.rasa = RasaServer(self.workdir, store_type="", tracker={}, extra={}, action_url=None, model=model,
-                               cwd=STOCK_DIR)
+                               cwd=STOCK_DIR, stock=True)
         self.visits = STOCK_VISITS
 
     def start(self) -> None:

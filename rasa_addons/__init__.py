@@ -35,10 +35,20 @@
   first come, first served, so that a turn with several action calls does not
   wait behind every other message at each of them. Installed on import.
 
+- `rasa_addons.serve`: `python -m rasa_addons.serve run ...` is `rasa run`
+  without TensorFlow when no component of the model needs it (about 480 MB
+  less memory); decided here, on import, before Rasa is imported.
+
 Rasa puts the working directory on `sys.path` (`rasa/__main__.py`), so running
 `rasa run` / `rasa train` from the project root is enough to import this
 package; the scripts also set PYTHONPATH to the project root.
 """
+
+# First, before anything imports Rasa (and with it TensorFlow): `python -m
+# rasa_addons.serve run ...` leaves TensorFlow out when the model allows it.
+from rasa_addons import serve as _serve
+
+_serve.prepare()
 
 try:  # pragma: no cover - the gateway's environment (.venv) has no Rasa
     from rasa_addons import admission as _admission

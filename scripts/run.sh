@@ -35,7 +35,7 @@ trap stop_all EXIT
 # Rasa takes longest to load, and needs neither the shop database nor the other two:
 # it starts first and loads while the database is migrated.
 log "starting Rasa, the action server and the API (logs in var/*.log)"
-.venv-rasa/bin/rasa run --model "$MODEL" --enable-api "--auth-token=$SHOP_RASA_TOKEN" \
+.venv-rasa/bin/python -m rasa_addons.serve run --model "$MODEL" --enable-api "--auth-token=$SHOP_RASA_TOKEN" \
   --interface 127.0.0.1 --port "$RASA_PORT" --endpoints endpoints.yml --credentials credentials.yml \
   >var/rasa.log 2>&1 &
 pids+=($!)

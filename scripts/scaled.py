@@ -38,7 +38,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "shop.tar.gz"
 PYTHON = ROOT / ".venv" / "bin" / "python"
-RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+# `rasa run` without TensorFlow when the model allows it (rasa_addons/serve.py).
+RASA_SERVE = (str(ROOT / ".venv-rasa" / "bin" / "python"), "-m", "rasa_addons.serve")
 # Rasa's ticket lock lifetime in seconds: endpoints.scaled.yml says why 8.
 TICKET_LOCK_LIFETIME = "8"
 
@@ -169,7 +170,7 @@ class Topology:
                                             start_new_session=True)
 
     def rasa_command(self, index: int) -> list[str]:
-        return [str(RASA), "run", "--model", str(MODEL), "--enable-api", f"--auth-token={self.token}",
+        return [*RASA_SERVE, "run", "--model", str(MODEL), "--enable-api", f"--auth-token={self.token}",
                 "--interface", "127.0.0.1", "--port", str(self.rasa_port + index),
                 "--endpoints", str(ROOT / "endpoints.scaled.yml"), "--credentials", str(ROOT / "credentials.yml")]
 

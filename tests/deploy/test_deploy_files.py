@@ -295,13 +295,13 @@ def test_rasa_image_is_the_rasa_of_the_requirements():
 
 def test_rasa_entrypoint_passes_the_token_and_refuses_none(tmp_path):
     entrypoint = json.loads(final_setting("rasa", "ENTRYPOINT"))
-    (tmp_path / "rasa").write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n')
-    (tmp_path / "rasa").chmod(0o755)
+    (tmp_path / "python").write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n')
+    (tmp_path / "python").chmod(0o755)
     env = {"PATH": f"{tmp_path}:/usr/bin:/bin"}
     ran = subprocess.run([*entrypoint, "--model", "/mnt/other.tar.gz"], capture_output=True, text=True,
                          env={**env, "SHOP_RASA_TOKEN": "t0ken"}, check=True)
     args = ran.stdout.split()
-    assert args[:1] == ["run"] and "--enable-api" in args
+    assert args[:3] == ["-m", "rasa_addons.serve", "run"] and "--enable-api" in args
     assert args[args.index("--auth-token") + 1] == "t0ken"
     assert args[args.index("--endpoints") + 1] == "endpoints.scaled.yml"
     assert args[-2:] == ["--model", "/mnt/other.tar.gz"]  # appended arguments come last, so they win

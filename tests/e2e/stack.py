@@ -139,7 +139,7 @@ class Stack:
         self._spawn(
             "rasa",
             [
-                str(ROOT / ".venv-rasa/bin/rasa"), "run", "--model", str(MODEL), "--enable-api",
+                str(ROOT / ".venv-rasa/bin/python"), "-m", "rasa_addons.serve", "run", "--model", str(MODEL), "--enable-api",
                 f"--auth-token={self.token}", "--interface", "127.0.0.1", "--port", str(self.rasa_port),
                 "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
             ],
