@@ -216,7 +216,8 @@ async def _push(websocket: WebSocket, session_id: str, last: int) -> None:
         try:
             while not receiver.done():
                 for message in await run_in_threadpool(_read, session_id, last):
-                    await websocket.send_json({"type": "message", "message": _out(message, session_id).model_dump(by_alias=True)})
+                    out = _out(message, session_id).model_dump(by_alias=True)
+                    await websocket.send_json({"type": "message", "message": out})
                     last = max(last, message.seq or 0)
                 getter = asyncio.ensure_future(frames.get())
                 done, _ = await asyncio.wait({getter, receiver}, timeout=RECHECK_SECONDS, return_when=asyncio.FIRST_COMPLETED)

@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from bot.experiments import ArmInput, ExperimentInput, build_report, create_experiment
 from bot.experiments.assignment import assign
 from bot.models import CardClick, Experiment, ExperimentExposure
+from tests.e2e.conftest import remove_experiment
 
 pytestmark = pytest.mark.e2e
 ARMS = {"plain": "PLAIN ARM{scope}:\n{lines}", "eager": "EAGER ARM, have a look{scope}:\n{lines}"}
@@ -28,8 +29,7 @@ def experiment(stack, db):
     senders: list[str] = []
     yield made, senders
     db.execute(delete(CardClick).where(CardClick.sender_id.in_(senders)))
-    db.execute(delete(Experiment).where(Experiment.id == made.id))
-    db.commit()
+    remove_experiment(db, made.id)
 
 
 def _shown_cards(stack, senders: list[str]) -> tuple[str, dict]:

@@ -4,10 +4,11 @@ intro with the metric "product card clicked", sees it listed, and opens its repo
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from bot.models import Experiment
 from tests.e2e.agents import PASSWORD, create_agent
+from tests.e2e.conftest import remove_experiment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 NAME = "Browser best sellers intro"
@@ -23,8 +24,8 @@ def admin(shop, db):
     """An admin account; the experiment the test makes is removed afterwards."""
     email = create_agent(shop, name="Ada Min", role="admin")
     yield email
-    db.execute(delete(Experiment).where(Experiment.name == NAME))
-    db.commit()
+    for experiment_id in db.scalars(select(Experiment.id).where(Experiment.name == NAME)).all():
+        remove_experiment(db, experiment_id)
 
 
 def test_an_admin_creates_a_card_click_experiment_sees_it_listed_and_reads_its_report(page, shop, db, admin, shot):
