@@ -14,7 +14,9 @@ from sqlalchemy import Engine, func, inspect, insert, select
 
 from bot.analytics import period_of_days
 from bot.card_clicks import click_path, clicks_per_day, parse_token, record_click, sign
-from bot.experiments import ArmInput, ExperimentInput, build_report, create_experiment
+from bot.experiments import (
+    ArmInput, ExperimentInput, build_report, create_experiment, current_report, stop_experiment,
+)
 from bot.models import CardClick, ExperimentExposure, Product
 from bot.review.linked import count_linked, erase_linked, linked_records
 from bot.transcripts.store import events
@@ -208,8 +210,6 @@ def test_product_card_clicked_counts_clicks_of_the_same_conversation_within_a_da
 
 
 def test_stopping_an_experiment_on_card_clicks_freezes_its_count(session, products):
-    from bot.experiments import current_report, stop_experiment
-
     experiment = _experiment(session)
     sender = _expose(session, experiment, 0, at=datetime.now(timezone.utc) - timedelta(minutes=10))
     stop_experiment(session, experiment_id=experiment.id)
