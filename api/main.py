@@ -21,7 +21,7 @@ from api.metrics import instrument
 from api.proactive import Dispatcher, install_proactive
 from api.rasa_client import RasaClient
 from api.rate_limit import RateLimits
-from api.routes import chat, health, metrics, ratings, sessions, shop, widget
+from api.routes import cards, chat, health, metrics, ratings, sessions, shop, widget
 from api.waiting import WaitingSlots
 from bot.logging_setup import configure_logging
 from bot.settings import get_settings
@@ -87,6 +87,7 @@ def create_app() -> FastAPI:
     app.include_router(shop.router)
     app.include_router(sessions.router)
     app.include_router(ratings.router)
+    app.include_router(cards.router)
     app.include_router(widget.router)
     app.include_router(metrics.router)
     install_proactive(app)

@@ -117,6 +117,11 @@ class ProductCard(BaseModel):
     in_stock: bool | None = None
     url: str | None = None
     image: str | None = None
+    click_url: str | None = Field(
+        default=None,
+        description="Path on the gateway that records a click on this card and redirects to `url`; "
+                    "links should use it rather than `url`.",
+    )
 
 
 class ChatMessageOut(BaseModel):

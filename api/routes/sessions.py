@@ -21,7 +21,8 @@ from api.metrics import LONG_POLLS_WAITING, OPEN_WEBSOCKETS
 from api.rate_limit import RateLimited
 from api.relay import EmptyText, deliver, prepare, silence_notice
 from api.waiting import TooManyWaiting
-from api.schemas import ChatMessageOut, MessagesResponse, SendMessageRequest, SessionCreated
+from api.schemas import ChatMessageOut, MessagesResponse, ProductCard, SendMessageRequest, SessionCreated
+from bot.card_clicks import click_path
 from bot.settings import get_settings
 from bot.transcripts.chat import ChatMessage, chat_messages, find_by_client_id
 from bot.transcripts.store import get_tracker_engine, last_seq
@@ -41,10 +42,19 @@ MAX_SEQ = 2**62  # seqs are row ids; a larger "after" would overflow the databas
 SessionId = Annotated[str, "a session id issued by POST /api/sessions"]
 
 
-def _out(message: ChatMessage) -> ChatMessageOut:
+def _card(card: dict, *, session_id: str, seq: int | None) -> ProductCard:
+    out = ProductCard.model_validate(card)
+    # A stored message's card with a product id gets its counted link (bot/card_clicks/links.py).
+    if seq is not None and isinstance(out.id, int) and out.id > 0:
+        out.click_url = click_path(sender_id=session_id, seq=seq, product_id=out.id)
+    return out
+
+
+def _out(message: ChatMessage, session_id: str) -> ChatMessageOut:
     return ChatMessageOut(
         seq=message.seq, sender=message.sender, text=message.text, buttons=list(message.buttons),
-        cards=list(message.cards), image=message.image, timestamp=message.timestamp,
+        cards=[_card(c, session_id=session_id, seq=message.seq) for c in message.cards], image=message.image,
+        timestamp=message.timestamp,
         client_id=message.client_id, agent_name=message.agent_name, ends=message.ends,
     )
 
@@ -73,9 +83,9 @@ def _check(session_id: str, secret_key: str) -> None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "unknown session")
 
 
-def _response(messages: list[ChatMessage], after: int) -> MessagesResponse:
+def _response(messages: list[ChatMessage], after: int, session_id: str) -> MessagesResponse:
     seqs = [m.seq for m in messages if m.seq is not None]
-    return MessagesResponse(messages=[_out(m) for m in messages], last_seq=max([after, *seqs]))
+    return MessagesResponse(messages=[_out(m, session_id) for m in messages], last_seq=max([after, *seqs]))
 
 
 @router.post("", status_code=201, response_model=SessionCreated, responses=error_responses(429),
@@ -94,7 +104,7 @@ async def list_messages(
 ) -> MessagesResponse:
     _check(session_id, settings.secret_key)
     if not wait:
-        return _response(await run_in_threadpool(_read, session_id, after), after)
+        return _response(await run_in_threadpool(_read, session_id, after), after, session_id)
     # A long poll holds a connection: counted per source, and only so many wait at once.
     source = request_source(request)
     limit(limits, "long_polls", source)
@@ -114,7 +124,7 @@ async def _wait_for_messages(session_id: str, hub, after: int, wait: int) -> Mes
             messages = await run_in_threadpool(_read, session_id, after)
             remaining = deadline - loop.time()
             if messages or remaining <= 0:
-                return _response(messages, after)
+                return _response(messages, after, session_id)
             try:
                 await asyncio.wait_for(frames.get(), timeout=min(remaining, RECHECK_SECONDS))
             except TimeoutError:
@@ -139,7 +149,7 @@ async def send_message(
         if body.client_id:
             already = await run_in_threadpool(_read_sent, session_id, body.client_id)
             if already is not None:
-                return _response(already, 0)
+                return _response(already, 0, session_id)
         limit(limits, "messages", session_id)
         limit(limits, "messages", source)
         try:
@@ -150,7 +160,7 @@ async def send_message(
         before = await run_in_threadpool(_last_seq, session_id)
         if message.notice:
             notice = ChatMessage(seq=None, sender="system", text=message.notice, timestamp=time.time())
-            return _response([notice], before)
+            return _response([notice], before, session_id)
         raw, with_agent = await deliver(
             rasa, sender_id=session_id, message=message,
             typing=lambda on: hub.publish(session_id, {"type": "typing", "from": "bot", "on": on}),
@@ -162,7 +172,7 @@ async def send_message(
         if notice is not None:
             messages.append(ChatMessage(seq=None, sender="bot", text=notice,
                                         timestamp=messages[-1].timestamp if messages else time.time()))
-    return _response(messages, before)
+    return _response(messages, before, session_id)
 
 
 async def _receive(websocket: WebSocket, frames: asyncio.Queue) -> None:
@@ -206,7 +216,8 @@ async def _push(websocket: WebSocket, session_id: str, last: int) -> None:
         try:
             while not receiver.done():
                 for message in await run_in_threadpool(_read, session_id, last):
-                    await websocket.send_json({"type": "message", "message": _out(message).model_dump(by_alias=True)})
+                    out = _out(message, session_id).model_dump(by_alias=True)
+                    await websocket.send_json({"type": "message", "message": out})
                     last = max(last, message.seq or 0)
                 getter = asyncio.ensure_future(frames.get())
                 done, _ = await asyncio.wait({getter, receiver}, timeout=RECHECK_SECONDS, return_when=asyncio.FIRST_COMPLETED)

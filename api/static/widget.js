@@ -383,7 +383,9 @@ textarea{font-size:16px}
     return c.in_stock ? [S.inStock, ""] : null;
   }
   function card(c) {
-    const name = String(c.name || ""), url = safeUrl(c.url), img = safeUrl(c.image);
+    // The gateway's counted link (records the click, then redirects to the product) when it gave one.
+    const click = typeof c.click_url == "string" && c.click_url.startsWith("/cards/c/") && safeUrl(API + c.click_url);
+    const name = String(c.name || ""), url = click || safeUrl(c.url), img = safeUrl(c.image);
     const p = price(c.price, cfg.currency || c.currency), s = stock(c);
     return tid("div", { id: "card", class: "card" },
       img && h("img", { src: img, alt: name, loading: "lazy", onload: () => stuck && scrollBottom() }),

@@ -33,6 +33,11 @@ class ProductHit:
         return self.stock > 0
 
 
+def product_url(slug: str) -> str:
+    """The product's page in the shop."""
+    return f"{get_settings().shop_base_url.rstrip('/')}/products/{slug}"
+
+
 def _hit(product, brand: str, category: str, all_variants, colors: tuple[str, ...], sizes: tuple[str, ...]) -> ProductHit:
     """``product``: anything with the product's columns (an ORM row or a plain one);
     the stock counts only the variants of ``colors`` and ``sizes``."""
@@ -50,7 +55,7 @@ def _hit(product, brand: str, category: str, all_variants, colors: tuple[str, ..
         stock=sum(v.stock for v in variants),
         colors=tuple(dict.fromkeys(v.color for v in all_variants)),
         sizes_in_stock=tuple(dict.fromkeys(v.size for v in variants if v.stock > 0 and v.size)),
-        url=f"{base}/products/{product.slug}",
+        url=product_url(product.slug),
         image_url=f"{base}{product.image_url}" if product.image_url.startswith("/") else product.image_url,
         rating=product.rating,
     )

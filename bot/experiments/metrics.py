@@ -8,13 +8,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
-from bot.models import ConversationRating, Experiment, ExperimentExposure, HandoffRequest, Order
+from bot.models import CardClick, ConversationRating, Experiment, ExperimentExposure, HandoffRequest, Order
 from bot.staff.clock import aware
 
 CONTAINED = "contained"
 CSAT = "csat"
 ORDER = "order"
+CARD_CLICK = "card_click"
 CSAT_SATISFIED = 4  # the usual CSAT: the share of 4 and 5 stars
+# A click counts for the text when it follows within this time in the same conversation: long
+# enough for a visitor to read the answer and open a card, short enough that a return visit days
+# later (the widget keeps its conversation) is not put down to the text.
+CLICK_WINDOW = timedelta(hours=24)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +37,9 @@ METRICS = {
     ORDER: Metric(ORDER, "Order placed within N days",
                   "exposed conversations of a verified customer whose N days have passed; "
                   "success is an order by that customer within N days of the text"),
+    CARD_CLICK: Metric(CARD_CLICK, "Product card clicked",
+                       "exposed conversations; success is a click on a product card shown in the widget, "
+                       "in the same conversation, within 24 hours after the text"),
 }
 
 
@@ -107,6 +115,22 @@ def _ordered(session: Session, experiment_id: int, until: datetime, days: int) -
     return result
 
 
+def _clicked(session: Session, experiment_id: int, until: datetime) -> list[tuple[int, bool | None]]:
+    # Every exposure counts at once, as for "contained": a click comes minutes after the text, if at all.
+    first_click = (
+        select(func.min(CardClick.clicked_at))
+        .where(CardClick.sender_id == ExperimentExposure.sender_id,
+               CardClick.clicked_at >= ExperimentExposure.exposed_at, CardClick.clicked_at <= until)
+        .correlate(ExperimentExposure).scalar_subquery()
+    )
+    rows = session.execute(
+        select(ExperimentExposure.position, ExperimentExposure.exposed_at, first_click)
+        .where(ExperimentExposure.experiment_id == experiment_id, ExperimentExposure.exposed_at <= until)
+    )
+    return [(position, clicked_at is not None and aware(clicked_at) <= aware(exposed_at) + CLICK_WINDOW)
+            for position, exposed_at, clicked_at in rows]
+
+
 def arm_counts(session: Session, *, experiment: Experiment, until: datetime) -> list[ArmCounts]:
     """Exposed conversations, counted ones and successes per arm, from data up to ``until``."""
     positions = len(experiment.arms)
@@ -116,6 +140,8 @@ def arm_counts(session: Session, *, experiment: Experiment, until: datetime) -> 
         rows = _csat(session, experiment.id, until)
     elif experiment.metric == ORDER:
         rows = _ordered(session, experiment.id, until, experiment.metric_days)
+    elif experiment.metric == CARD_CLICK:
+        rows = _clicked(session, experiment.id, until)
     else:
         raise ValueError(f"unknown metric {experiment.metric!r}")
     return _tally(positions, rows, _exposed(session, experiment.id, until))

@@ -2,6 +2,7 @@
 
 from bot.models.aggregates import ALL_CATEGORIES, AggregateRefresh, BestSeller, CatalogGroup
 from bot.models.base import Base
+from bot.models.card_clicks import CardClick
 from bot.models.catalog import Brand, Category, Product, ProductVariant
 from bot.models.customers import Customer
 from bot.models.experiments import Experiment, ExperimentArm, ExperimentExposure, ExperimentStatus
@@ -51,6 +52,7 @@ __all__ = [
     "ORDER_STATUSES",
     "Base",
     "Brand",
+    "CardClick",
     "Category",
     "Channel",
     "ConsentKind",

@@ -1,5 +1,5 @@
 """Other shop-DB records that point at a conversation: handoff requests, the rating, throttle rows, returns,
-A/B exposures."""
+A/B exposures, product card clicks."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.models import (
-    ConversationRating, ExperimentExposure, HandoffRequest, ReturnRequest, UnmetSearch, VerificationFailure,
+    CardClick, ConversationRating, ExperimentExposure, HandoffRequest, ReturnRequest, UnmetSearch, VerificationFailure,
 )
 from bot.staff.clock import aware
 
 _ratings = ConversationRating.__table__
 # Rows that hold a conversation id and go when the conversation is erased.
-_ERASED_WITH_CONVERSATION = (HandoffRequest, VerificationFailure, ConversationRating, UnmetSearch, ExperimentExposure)
+_ERASED_WITH_CONVERSATION = (HandoffRequest, VerificationFailure, ConversationRating, UnmetSearch, ExperimentExposure,
+                             CardClick)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,11 @@ def linked_records(session: Session, *, sender_id: str) -> dict[str, Any]:
             for e in session.scalars(select(ExperimentExposure).where(ExperimentExposure.sender_id == sender_id)
                                      .order_by(ExperimentExposure.exposed_at))
         ],
+        "card_clicks": [
+            {"product_id": c.product_id, "message_seq": c.message_seq, "clicked_at": _iso(c.clicked_at)}
+            for c in session.scalars(select(CardClick).where(CardClick.sender_id == sender_id)
+                                     .order_by(CardClick.clicked_at, CardClick.id))
+        ],
         "rating": None,
     }
     if has_ratings(session):
@@ -109,8 +115,8 @@ def linked_records(session: Session, *, sender_id: str) -> dict[str, Any]:
 
 
 def erase_linked(session: Session, *, sender_id: str) -> int:
-    """Delete the conversation's handoff requests, rating, throttle rows, unmet searches and A/B exposures;
-    unlink its returns.
+    """Delete the conversation's handoff requests, rating, throttle rows, unmet searches, A/B exposures and
+    card clicks; unlink its returns.
 
     Return requests are order records the shop must keep; they only lose the
     link to the conversation. Returns the number of rows deleted.

@@ -155,3 +155,11 @@ def latest_events(
         stmt = stmt.where(events.c.id < before)
     stmt = stmt.order_by(events.c.id.desc()).limit(limit)
     return [_row(r) for r in conn.execute(stmt)]
+
+
+def event_at(conn: Connection, *, seq: int) -> StoredEvent | None:
+    """The event with row id ``seq``, whatever its conversation, or None."""
+    if not has_events_table(conn):
+        return None
+    row = conn.execute(select(events).where(events.c.id == seq)).first()
+    return _row(row) if row else None

@@ -54,6 +54,7 @@ class FakeRasa:
             self._store(body["sender"], {"event": "user", "text": body["message"], "metadata": body["metadata"]})
             for answer in self.answer:
                 self._store(body["sender"], {"event": "bot", "text": answer.get("text"), "metadata": {},
-                                             "data": {"buttons": answer.get("buttons")}})
+                                             "data": {"buttons": answer.get("buttons"),
+                                                      "custom": answer.get("custom")}})
             return httpx.Response(200, json=self.answer)
         return httpx.Response(503)  # health probes: the action server is "down"

@@ -145,3 +145,19 @@ def test_stopping_freezes_the_report_and_removes_the_button(client, staff):
 def test_an_unknown_experiment_is_a_404(client, staff):
     logged_in(client, staff("agent"))
     assert client.get(f"{PAGE}/987654").status_code == 404
+
+
+def test_product_card_clicked_is_a_metric_of_the_form_with_its_window_explained(client, staff):
+    csrf = logged_in(client, staff("admin"))
+    form = client.get(PAGE).text
+    assert '<option value="card_click">Product card clicked</option>' in form
+    assert "within 24 hours after the text" in form
+    experiment_id = _created_id(client.post(PAGE, data=_form(
+        csrf, name="Best sellers intro", response="utter_recommend_best_sellers", metric="card_click",
+        text_0=domain_texts()["utter_recommend_best_sellers"]["en"], text_1="People love these{scope}:\n{lines}"),
+        follow_redirects=False))
+    report = client.get(f"{PAGE}/{experiment_id}")
+    assert report.status_code == 200 and "Product card clicked" in report.text
+    assert "in the same conversation, within 24 hours after the text" in report.text
+    with session_scope() as session:
+        assert session.get(Experiment, experiment_id).metric == "card_click"

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, delete
 from sqlalchemy.orm import Session
 
+from bot.models import Experiment, ExperimentArm, ExperimentExposure
 from tests.conftest import seed_database
 from tests.e2e.stack import ROOT, Stack, ensure_model
 from tests.postgres import fresh_postgres_database
@@ -46,6 +47,16 @@ def shop_db_session(stack: Stack) -> Iterator[Session]:
     with Session(engine) as session:
         yield session
     engine.dispose()
+
+
+def remove_experiment(db, experiment_id: int) -> None:
+    """Delete an experiment with its arms and exposures: the test's session does not enforce SQLite's
+    foreign keys, so nothing cascades, and a leftover arm would clash with the next experiment
+    given the same id."""
+    for model in (ExperimentExposure, ExperimentArm):
+        db.execute(delete(model).where(model.experiment_id == experiment_id))
+    db.execute(delete(Experiment).where(Experiment.id == experiment_id))
+    db.commit()
 
 
 @pytest.fixture(scope="module")

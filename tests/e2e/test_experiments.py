@@ -12,8 +12,9 @@ from sqlalchemy import delete, select, text
 from bot.db import make_engine
 from bot.experiments import ArmInput, ExperimentInput, WordingInput, create_experiment, save_wording
 from bot.experiments.assignment import assign
-from bot.models import Customer, CustomerSegment, Experiment, ExperimentExposure, SegmentWording
+from bot.models import Customer, CustomerSegment, ExperimentExposure, SegmentWording
 from bot.seed import DEMO_ORDERS
+from tests.e2e.conftest import remove_experiment
 
 pytestmark = pytest.mark.e2e
 LATE = next(o for o in DEMO_ORDERS if o["number"] == "100004")
@@ -29,8 +30,7 @@ def experiment(stack, db):
         baseline_rate=0.6, min_effect=0.1), created_by="e2e")
     db.commit()
     yield made
-    db.execute(delete(Experiment).where(Experiment.id == made.id))
-    db.commit()
+    remove_experiment(db, made.id)
 
 
 def _bot_events(stack, sender_id: str) -> list[dict]:
