@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
+from actions.proactive import stock_watch_value
 from actions.slots import conversation_language
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.catalog import ProductHit, SearchResult, find_products, parser_for, record_unmet_search, search_unmet_kind
@@ -30,6 +31,20 @@ def product_card(hit: ProductHit, lang: str = DEFAULT) -> dict[str, Any]:
         "url": hit.url,
         "image": hit.image_url,
     }
+
+
+def sold_out_match(result: SearchResult) -> ProductHit | None:
+    """The product to offer a back-in-stock note for after a search: the best match, when nothing listed is in stock.
+
+    Products in stock (in the asked colours and sizes) are listed first, so a sold-out first
+    hit means every listed one is sold out: the visitor can buy none of what they asked for,
+    and the best match is the one they most likely want back. A list with something in stock
+    offers nothing, and neither do nearest matches found by dropping a filter: the visitor
+    did not ask for those.
+    """
+    if result.relaxed or not result.hits or result.hits[0].in_stock:
+        return None
+    return result.hits[0]
 
 
 def not_carried(query: ProductQuery) -> bool:
@@ -87,7 +102,12 @@ async def answer_search(
         )
     else:
         dispatcher.utter_message(response="utter_products_found", summary=summary, lines=lines, json_message=cards)
-    return [SlotSet("shown_products", [hit.id for hit in result.hits]), remembered]
+    watched = sold_out_match(result)
+    if watched is not None:
+        dispatcher.utter_message(response="utter_offer_back_in_stock_listed", name=watched.name)
+    # "Tell me when it's back" is about this answer: the sold-out best match, or nothing.
+    watch = stock_watch_value(watched.id, result.query.colors, result.query.sizes) if watched else None
+    return [SlotSet("shown_products", [hit.id for hit in result.hits]), remembered, SlotSet("stock_watch", watch)]
 
 
 class ActionSearchProducts(Action):

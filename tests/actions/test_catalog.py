@@ -67,3 +67,62 @@ def test_searches_that_find_nothing_are_recorded_as_unmet_demand(session):
     run(ActionSearchProducts(), CollectingDispatcher(), make_tracker("running shoes", sender_id="unmet-2"))
     rows = session.scalars(select(UnmetSearch).where(UnmetSearch.sender_id.in_(["unmet-1", "unmet-2"]))).all()
     assert [(r.sender_id, r.kind.value, r.query_text) for r in rows] == [("unmet-1", "no_results", "do you sell purple xylophones")]
+
+
+def _of_category(session, category, *, besides=()):
+    return session.scalars(select(Product).join(Category).where(Category.slug == category,
+                                                                Product.id.not_in(besides))).all()
+
+
+def _sold_out(session, product: Product, color: str | None = None) -> None:
+    for variant in product.variants:
+        if color is None or variant.color == color:
+            variant.stock = 0
+    session.flush()
+
+
+def _slot(events, name):
+    return next(e["value"] for e in events if e["event"] == "slot" and e["name"] == name)
+
+
+def test_a_search_whose_listed_products_are_all_sold_out_offers_the_best_match_back(session):
+    for product in _of_category(session, "hoodies"):
+        _sold_out(session, product)
+    messages, events = _search("hoodies")
+    assert [m["response"] for m in messages] == ["utter_products_found", "utter_offer_back_in_stock_listed"]
+    cards = messages[0]["custom"]["products"]
+    assert cards and not any(card["in_stock"] for card in cards)
+    best = session.get(Product, cards[0]["id"])
+    assert messages[1]["name"] == best.name
+    assert _slot(events, "stock_watch") == {"product_id": best.id, "colors": [], "sizes": []}
+
+
+def test_sold_out_in_the_asked_colour_watches_that_colour(session):
+    messages, _ = _search("black hoodies")
+    ids = [card["id"] for card in messages[0]["custom"]["products"]]
+    for product_id in ids:
+        _sold_out(session, session.get(Product, product_id), color="black")
+    for product in _of_category(session, "hoodies", besides=ids):
+        _sold_out(session, product, color="black")
+    messages, events = _search("black hoodies")
+    assert messages[-1]["response"] == "utter_offer_back_in_stock_listed"
+    watch = _slot(events, "stock_watch")
+    assert watch["colors"] == ["black"] and watch["sizes"] == []
+    assert sum(v.stock for v in session.get(Product, watch["product_id"]).variants if v.color == "black") == 0
+
+
+def test_a_list_with_something_in_stock_offers_nothing_and_forgets_an_older_offer(session):
+    messages, events = _search("hoodies")
+    cards = messages[0]["custom"]["products"]
+    assert cards[0]["in_stock"]
+    assert [m["response"] for m in messages] == ["utter_products_found"]
+    assert _slot(events, "stock_watch") is None
+
+
+def test_nearest_matches_found_by_dropping_a_filter_offer_nothing(session):
+    for product in _of_category(session, "watches"):
+        _sold_out(session, product)
+    messages, events = _search("watches under $1")
+    assert messages[0]["response"] == "utter_products_nearest"
+    assert [m["response"] for m in messages] == ["utter_products_nearest"]
+    assert _slot(events, "stock_watch") is None

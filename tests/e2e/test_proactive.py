@@ -95,3 +95,52 @@ def test_back_in_stock_is_offered_consented_by_button_and_sent_once(stack, db):
         for v in variants:
             db.get(ProductVariant, v.id).stock = stock[v.id]
         db.commit()
+
+
+def test_a_search_that_finds_only_sold_out_products_offers_the_best_one_back(stack, db):
+    from bot.models import Brand, Category, Product, ProductVariant
+
+    products = list(db.scalars(select(Product).join(Brand).join(Category)
+                               .where(Brand.name == "Columbia", Category.slug == "boots")))
+    assert products
+    variants = list(db.scalars(select(ProductVariant).where(ProductVariant.product_id.in_([p.id for p in products]))))
+    stock = {v.id: v.stock for v in variants}
+    sender = f"proactive-search-{time.monotonic_ns()}"
+    try:
+        for v in variants:
+            v.stock = 0
+        db.commit()
+        response = stack.chat(sender, "hi, do you have any columbia boots?")
+        assert response.status_code == 200, response.text
+        messages = response.json()["messages"]
+        cards = messages[0]["custom"]["products"]
+        assert {c["id"] for c in cards} == {p.id for p in products} and not any(c["in_stock"] for c in cards)
+        offer = messages[-1]
+        best = db.get(Product, cards[0]["id"])
+        assert said("utter_offer_back_in_stock_listed", offer["text"], "en") and best.name in offer["text"], offer
+        payloads = [b["payload"] for b in offer["buttons"]]
+        done = stack.say(sender, payloads[0])
+        assert said("utter_notify_stock_widget", done, "en") and best.name in done, done
+        time.sleep(2.5)  # dispatcher rounds while it is sold out: nothing
+        assert not [t for t in _transcript(stack, stack.sid(sender)) if t.startswith("Good news")]
+        other = next(p for p in products if p.id != best.id) if len(products) > 1 else None
+        if other is not None:  # another product back in stock is not the one asked about
+            next(v for v in variants if v.product_id == other.id).stock = 3
+            db.commit()
+            time.sleep(2.5)
+            assert not [t for t in _transcript(stack, stack.sid(sender)) if t.startswith("Good news")]
+        next(v for v in variants if v.product_id == best.id).stock = 2
+        db.commit()
+        deadline = time.monotonic() + 30
+        news: list[str] = []
+        while time.monotonic() < deadline and not news:
+            news = [t for t in _transcript(stack, stack.sid(sender)) if t.startswith("Good news")]
+            time.sleep(0.5)
+        assert news and best.name in news[0], _transcript(stack, stack.sid(sender))
+        time.sleep(2.5)
+        assert len([t for t in _transcript(stack, stack.sid(sender)) if t.startswith("Good news")]) == 1
+    finally:
+        db.rollback()
+        for v in variants:
+            db.get(ProductVariant, v.id).stock = stock[v.id]
+        db.commit()
