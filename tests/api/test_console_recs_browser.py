@@ -59,7 +59,7 @@ def test_an_agent_looks_up_a_customers_picks(served, browser):  # noqa: F811
     assert page.locator("#recs-orders").inner_text() == "7"
 
     page.fill("#recs-email", customer_email)
-    page.click("text=Show")
+    page.get_by_role("button", name="Show", exact=True).click()
     page.wait_for_selector("#table-recs-model")
     assert page.locator("#table-recs-model tbody tr").count() == 5
     assert page.locator("#table-recs-rules tbody tr").count() == 5

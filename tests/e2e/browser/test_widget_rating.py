@@ -45,7 +45,7 @@ def _gateway_marks_the_end() -> bool:
     """Does the gateway hand the widget ChatMessage.ends (api/routes/sessions.py `_out`)?"""
     from api.routes.sessions import _out
 
-    return bool(getattr(_out(ChatMessage(seq=1, sender="bot", text="Bye", timestamp=0.0, ends=True)), "ends", False))
+    return bool(getattr(_out(ChatMessage(seq=1, sender="bot", text="Bye", timestamp=0.0, ends=True), "s"), "ends", False))
 
 
 def test_saying_goodbye_asks_for_a_rating_and_4_stars_are_stored(page, shop, shot):
