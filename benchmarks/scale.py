@@ -41,7 +41,7 @@ from bot.settings import VAR_DIR  # noqa: E402
 SIZES = {"products": 100_000, "customers": 20_000, "orders": 1_000_000}
 SQLITE_URL = f"sqlite:///{VAR_DIR / 'scale' / 'shop.db'}"
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
-PG_URL = f"{PG_SERVER}/shopbot_scale"
+PG_DATABASE = "shopbot_scale"
 BEFORE = Path(__file__).with_name("scale_before.json")
 REPEATS = 5
 # Typical visitor questions: searches with filters, keywords, typos, and ones that only
@@ -158,13 +158,13 @@ def measure_search(url: str) -> tuple[dict[str, float], dict[str, dict]]:
     return figures, answers
 
 
-def postgres_ready() -> str | None:
+def postgres_ready(database: str) -> str | None:
     """None when the PostgreSQL database is there (created if needed), else why not."""
     admin = create_engine(f"{PG_SERVER}/test", isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
     try:
         with admin.connect() as conn:
-            if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = 'shopbot_scale'")) is None:
-                conn.execute(text('CREATE DATABASE "shopbot_scale"'))
+            if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database}) is None:
+                conn.execute(text(f'CREATE DATABASE "{database}"'))
     except OperationalError as exc:
         return f"PostgreSQL is not reachable at 127.0.0.1:5432 ({exc.orig.__class__.__name__})"
     finally:
@@ -197,15 +197,18 @@ def main() -> int:
     parser.add_argument("--record-before", type=Path, help="write the figures to this file as the 'before'")
     parser.add_argument("--search", action="store_true",
                         help="time search only, each question apart (no aggregates, no other services)")
+    parser.add_argument("--pg-database", default=PG_DATABASE,
+                        help="the PostgreSQL database (a copy, e.g. CREATE DATABASE x TEMPLATE shopbot_scale, "
+                             "to try a migration without moving the shared one)")
     parser.add_argument("--hits", type=Path, help="with --search: write each question's answer to this JSON file")
     args = parser.parse_args()
     print(f"machine: {machine()}; {time.strftime('%Y-%m-%d %H:%M %Z')}", flush=True)
     results: dict[str, dict[str, float]] = {}
     answers: dict[str, dict[str, dict]] = {}
-    for backend, url in (("sqlite", SQLITE_URL), ("postgresql", PG_URL)):
+    for backend, url in (("sqlite", SQLITE_URL), ("postgresql", f"{PG_SERVER}/{args.pg_database}")):
         if args.only and args.only != backend:
             continue
-        if backend == "postgresql" and (why := postgres_ready()):
+        if backend == "postgresql" and (why := postgres_ready(args.pg_database)):
             print(f"skipping PostgreSQL: {why}")
             continue
         prepare(url)
