@@ -146,8 +146,8 @@ def _filtered_rows(plan: dict) -> int:
 
 
 def test_a_word_no_product_of_the_category_has_is_not_looked_for_product_by_product(large):
-    """ "jacket" names every jacket and no boot: the word index and the category's say so
-    together, without computing the words of each boot (PostgreSQL walked all of them)."""
+    """Every jacket has the word "jacket" and no boot does: the word index and the category's
+    say so together, without computing the words of each boot (PostgreSQL walked all of them)."""
     dialect = large.get_bind().dialect.name
     boots = large.scalar(select(Category.id).where(Category.slug == "boots"))
     stmt = first_product_with_words(dialect, ["jacket"], [boots])
