@@ -84,6 +84,8 @@ def first_product_with_words(dialect: str, words: Sequence[str], categories: Seq
         return _word_ids(_fts5_query(words, categories)).limit(1)
     stmt = select(Product.id).where(any_word_in_text(dialect, words))
     if not categories:
+        # How common a word is in the whole shop, the index's statistics tell the planner:
+        # it walks for a common word (a match in a few rows) and reads the index for a rare one.
         return stmt.limit(1)
     # PostgreSQL takes the category's and the word's products as independent and, for one
     # row, walks the category computing each product's words (35 us a row): 8,000
