@@ -9,6 +9,7 @@ prints each figure beside the one measured on the code before issue 18
 
     .venv/bin/python benchmarks/scale.py                  # both databases (make bench-scale)
     .venv/bin/python benchmarks/scale.py --only sqlite
+    .venv/bin/python benchmarks/scale.py --search --hits var/scale/hits.json   # search only, per question
     .venv/bin/python benchmarks/scale.py --record-before benchmarks/scale_before.json   # on the old code
 """
 
@@ -40,7 +41,7 @@ from bot.settings import VAR_DIR  # noqa: E402
 SIZES = {"products": 100_000, "customers": 20_000, "orders": 1_000_000}
 SQLITE_URL = f"sqlite:///{VAR_DIR / 'scale' / 'shop.db'}"
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
-PG_URL = f"{PG_SERVER}/shopbot_scale"
+PG_DATABASE = "shopbot_scale"
 BEFORE = Path(__file__).with_name("scale_before.json")
 REPEATS = 5
 # Typical visitor questions: searches with filters, keywords, typos, and ones that only
@@ -88,10 +89,13 @@ def prepare(url: str) -> None:
     print(f"seeding {url} (a few minutes, once; kept for the next runs)", flush=True)
     subprocess.run([sys.executable, "-m", "bot.seed", "--reset", "--database-url", url,
                     *(f"--{k}={v}" for k, v in SIZES.items())], check=True)
-    if url.startswith("postgresql"):  # what autovacuum would do a minute later
-        engine = make_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text("ANALYZE"))
+    if url.startswith("postgresql"):
+        # What autovacuum would do a minute later (its insert threshold): statistics, the
+        # visibility map index-only scans need, and GIN pending lists merged. VACUUM runs
+        # outside a transaction.
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text("VACUUM ANALYZE"))
         engine.dispose()
 
 
@@ -136,13 +140,34 @@ def measure(url: str) -> dict[str, float]:
     return figures
 
 
-def postgres_ready() -> str | None:
+def measure_search(url: str) -> tuple[dict[str, float], dict[str, dict]]:
+    """Search only: p50/p95 as in ``measure`` and each question's median (ms), and each
+    question's answer (keywords, filters dropped, ids shown) to compare two versions by."""
+    engine = make_engine(url)
+    figures: dict[str, float] = {}
+    answers: dict[str, dict] = {}
+    with Session(engine) as session:
+        figures["parser build (first search, s)"] = _timed(lambda: find_products(session, text="socks")) / 1000
+        searches = {q: _repeat(lambda q=q: find_products(session, text=q)) for q in QUESTIONS}
+        every = [ms for runs in searches.values() for ms in runs]
+        figures["find_products p50"] = percentile(every, 50)
+        figures["find_products p95"] = percentile(every, 95)
+        for q, runs in searches.items():
+            figures[f'find_products "{q}"'] = statistics.median(runs)
+            result = find_products(session, text=q)
+            answers[q] = {"keywords": list(result.query.keywords), "relaxed": list(result.relaxed),
+                          "ids": [h.id for h in result.hits]}
+    engine.dispose()
+    return figures, answers
+
+
+def postgres_ready(database: str) -> str | None:
     """None when the PostgreSQL database is there (created if needed), else why not."""
     admin = create_engine(f"{PG_SERVER}/test", isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
     try:
         with admin.connect() as conn:
-            if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = 'shopbot_scale'")) is None:
-                conn.execute(text('CREATE DATABASE "shopbot_scale"'))
+            if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database}) is None:
+                conn.execute(text(f'CREATE DATABASE "{database}"'))
     except OperationalError as exc:
         return f"PostgreSQL is not reachable at 127.0.0.1:5432 ({exc.orig.__class__.__name__})"
     finally:
@@ -173,16 +198,27 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="one database only")
     parser.add_argument("--record-before", type=Path, help="write the figures to this file as the 'before'")
+    parser.add_argument("--search", action="store_true",
+                        help="time search only, each question apart (no aggregates, no other services)")
+    parser.add_argument("--pg-database", default=PG_DATABASE,
+                        help="the PostgreSQL database (a copy, e.g. CREATE DATABASE x TEMPLATE shopbot_scale, "
+                             "to try a migration without moving the shared one)")
+    parser.add_argument("--hits", type=Path, help="with --search: write each question's answer to this JSON file")
     args = parser.parse_args()
     print(f"machine: {machine()}; {time.strftime('%Y-%m-%d %H:%M %Z')}", flush=True)
     results: dict[str, dict[str, float]] = {}
-    for backend, url in (("sqlite", SQLITE_URL), ("postgresql", PG_URL)):
+    answers: dict[str, dict[str, dict]] = {}
+    for backend, url in (("sqlite", SQLITE_URL), ("postgresql", f"{PG_SERVER}/{args.pg_database}")):
         if args.only and args.only != backend:
             continue
-        if backend == "postgresql" and (why := postgres_ready()):
+        if backend == "postgresql" and (why := postgres_ready(args.pg_database)):
             print(f"skipping PostgreSQL: {why}")
             continue
         prepare(url)
+        if args.search:
+            results[backend], answers[backend] = measure_search(url)
+            print(f"{backend}: done", flush=True)
+            continue
         seconds = refresh(url)
         results[backend] = measure(url)
         if seconds is not None:
@@ -190,6 +226,8 @@ def main() -> int:
         print(f"{backend}: done", flush=True)
     if not results:
         return 1
+    if args.hits:
+        args.hits.write_text(json.dumps(answers, indent=2) + "\n")
     if args.record_before:
         args.record_before.write_text(json.dumps(results, indent=2) + "\n")
     before = json.loads(BEFORE.read_text()) if BEFORE.exists() and not args.record_before else {}

@@ -1,5 +1,6 @@
-"""Migrations 0008 (search index), 0009 (aggregates) and 0012 (word index) on SQLite and PostgreSQL:
-the tables match the models, the indexes are built from existing products, all downgrade cleanly."""
+"""Migrations 0008 (search index), 0009 (aggregates), 0012 (word index) and 0018 (no pending
+lists) on SQLite and PostgreSQL: the tables match the models, the indexes are built from
+existing products, all downgrade cleanly."""
 
 from __future__ import annotations
 
@@ -57,6 +58,13 @@ def _word_index(conn) -> set[str]:
     return {i["name"] for i in inspect(conn).get_indexes("products")} & {"ix_products_words"}
 
 
+def _sorted_gin(conn) -> set[str]:
+    """The GIN indexes of product text that migration 0018 keeps without a pending list."""
+    if conn.dialect.name == "sqlite":
+        return set()
+    return set(conn.scalars(text("SELECT relname FROM pg_class WHERE 'fastupdate=off' = ANY(reloptions)")))
+
+
 def _check(url: str) -> None:
     cfg = _config(url)
     command.upgrade(cfg, "0007")
@@ -75,6 +83,11 @@ def _check(url: str) -> None:
             assert _matches(conn, "terpro") == 1  # rows from before the migration are indexed
             assert _word_matches(conn, "waterp") == 1 and _word_matches(conn, "shell") == 1
             assert _word_matches(conn, "terpro") == 0  # the word index matches starts of words
+            postgres = conn.dialect.name == "postgresql"
+            assert _sorted_gin(conn) == ({"ix_products_words", "ix_products_name_trgm"} if postgres else set())
+        command.downgrade(cfg, "0017")
+        with engine.connect() as conn:
+            assert not _sorted_gin(conn) and _word_matches(conn, "waterp") == 1
         command.downgrade(cfg, "0011")
         with engine.connect() as conn:
             assert not _word_index(conn)
