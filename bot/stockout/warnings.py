@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.catalog.unmet import tidy_text
 from bot.models import UnmetKind, UnmetSearch
 from bot.models.base import utcnow
 from bot.stockout.forecast import HORIZON_DAYS
@@ -44,6 +45,12 @@ def _unmet_out_of_stock(session: Session, since: datetime) -> list[tuple[str, st
     return [(q, ex, n) for q, ex, n in rows]
 
 
+def _asked(key: str, example: str) -> str:
+    """What visitors asked for: the words they used, with the catalog terms when the words alone don't say
+    ("is the first one in stock?" is about the product it followed)."""
+    return example if tidy_text(example) == key else f"{key} (asked: “{example}”)"
+
+
 def stock_warnings(session: Session, *, now: datetime | None = None, horizon: int = HORIZON_DAYS) -> list[StockWarning]:
     """Variants likely to sell out within ``horizon`` days and unmet out-of-stock demand, most urgent first."""
     now = now or utcnow()
@@ -52,12 +59,13 @@ def stock_warnings(session: Session, *, now: datetime | None = None, horizon: in
     matched: set[str] = set()
     out = []
     for r in risks:
-        name = r.product_name.lower()
-        hits = [(q, n) for q, ex, n in unmet if name in q.lower() or name in ex.lower()]
+        # Compared tidied: the key holds the product's tidied name ("levi s 501"), a text may hold it as typed.
+        name = tidy_text(r.product_name)
+        hits = [(q, n) for q, ex, n in unmet if name in q or name in tidy_text(ex)]
         matched.update(q for q, _ in hits)
         out.append(StockWarning(what=f"{r.product_name} ({r.sku})", sku=r.sku, stock=r.stock,
                                 rate_per_day=r.rate_per_day, days_of_cover=r.days_of_cover,
                                 searches_out_of_stock=sum(n for _, n in hits)))
-    out.extend(StockWarning(what=ex, sku=None, stock=None, rate_per_day=None, days_of_cover=0.0,
+    out.extend(StockWarning(what=_asked(q, ex), sku=None, stock=None, rate_per_day=None, days_of_cover=0.0,
                             searches_out_of_stock=n) for q, ex, n in unmet if q not in matched)
     return sorted(out, key=lambda w: (w.days_of_cover, -w.searches_out_of_stock, -(w.rate_per_day or 0), w.what))

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.models import Customer, Order, OrderItem, OrderStatus, Product, ProductVariant, UnmetKind, UnmetSearch
 from bot.stockout import croston_rate, days_of_cover, stockout_risks
 from bot.stockout.backtest import Confusion, confusion, demand_backtest, stock_backtest
+from bot.catalog.unmet import record_unmet_search
 from bot.stockout.warnings import stock_warnings
 
 
@@ -123,3 +124,24 @@ def test_the_demand_backtest_reports_mean_absolute_errors():
     assert e.mae_sba == pytest.approx(((28 - 26.6) + burst_sba) / 2)
     assert e.mae_naive == pytest.approx((0 + 6) / 2)
     assert e.mae_mean == pytest.approx((0 + 6 / 56 * 14) / 2)
+
+
+def test_a_product_asked_after_about_by_its_name_with_an_apostrophe_is_joined_to_its_warning(session):
+    short = _variant(session, stock=7, daily_units=1)
+    product = session.get(Product, short.product_id)
+    product.name = "Levi's 501 Original Fit Jeans"
+    record_unmet_search(session, text="are the levis 501 original fit jeans back?", kind=UnmetKind.OUT_OF_STOCK,
+                        product_name=product.name)
+    session.flush()
+    ours = next(w for w in stock_warnings(session) if w.sku == short.sku)
+    assert ours.searches_out_of_stock == 1
+
+
+def test_an_unmatched_question_that_does_not_name_its_product_is_shown_with_the_product(session):
+    record_unmet_search(session, text="is the first one in stock?", kind=UnmetKind.OUT_OF_STOCK,
+                        product_name="Salomon X Ultra 4 GTX")
+    record_unmet_search(session, text="purple unicorn boots", kind=UnmetKind.OUT_OF_STOCK)
+    session.flush()
+    shown = {w.what for w in stock_warnings(session) if w.sku is None}
+    assert "salomon x ultra 4 gtx (asked: “is the first one in stock?”)" in shown
+    assert "purple unicorn boots" in shown

@@ -1,0 +1,117 @@
+"""The console's customer segments and stock-out warnings in a real browser (issue 20): a staff
+member reaches both from the analytics page, and what they show is what the services compute
+from the shop database; a visitor who is not logged in is sent to the login page."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import delete, select
+
+from bot.aggregates import refresh_aggregates
+from bot.catalog.unmet import tidy_text
+from bot.models import Product, ProductVariant, UnmetSearch
+from bot.segments import segment_overview
+from bot.stockout.warnings import stock_warnings
+from tests.e2e.agents import PASSWORD, create_agent
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+
+@pytest.fixture
+def page(console_page):
+    return console_page
+
+
+@pytest.fixture(scope="module")
+def agent(shop):
+    return create_agent(shop, name="Ines Insight", role="agent")
+
+
+def _log_in(page, shop, email: str) -> None:
+    page.goto(f"{shop.api_url}/console/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{shop.api_url}/console")
+
+
+def _rows(page, table: str) -> list[list[str]]:
+    return page.eval_on_selector(
+        f"#table-{table} tbody",
+        "b => [...b.rows].map(r => [...r.cells].map(c => c.textContent.trim().replace(/\\s+/g, ' ')))",
+    )
+
+
+def _watch_errors(page) -> list[str]:
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    return errors
+
+
+@pytest.mark.parametrize("path", ["/console/analytics/segments", "/console/analytics/stock"])
+def test_a_visitor_who_is_not_logged_in_gets_the_login_page(page, shop, path):
+    page.goto(f"{shop.api_url}{path}")
+    assert "/console/login" in page.url
+    assert page.locator("#password").count() == 1 and "RFM" not in page.content()
+
+
+def test_the_segments_page_shows_the_segments_the_orders_give(page, shop, db, agent, shot):
+    refresh_aggregates(db)
+    db.commit()
+    overview = segment_overview(db)
+    assert overview.segments, "the seeded shop has customers with orders"
+    errors = _watch_errors(page)
+    _log_in(page, shop, agent)
+    page.get_by_role("link", name="Analytics", exact=True).first.click()
+    page.wait_for_url(f"{shop.api_url}/console/analytics*")
+    page.get_by_role("link", name="Customer segments (RFM)").click()
+    page.wait_for_url(f"{shop.api_url}/console/analytics/segments")
+    shot(page, "segments")
+    rows = _rows(page, "segments")
+    assert [r[0] for r in rows] == [s.segment for s in overview.segments]
+    for row, s in zip(rows, overview.segments):
+        assert row[1] == str(s.customers) and row[3] == f"{s.revenue:,.2f}"
+        assert row[8] == str(s.customers_30_days_ago) and row[9] == str(s.customers_90_days_ago)
+    assert sum(int(r[1]) for r in rows) == overview.customers
+    assert f"{overview.customers} customers" in page.inner_text("main")
+    assert errors == []
+
+
+def test_the_stock_page_lists_the_warnings_and_a_product_visitors_found_sold_out(page, shop, db, agent, shot):
+    sender = f"insights-stock-{time.monotonic_ns()}"
+    listed = shop.chat(sender, "show me hiking boots").json()["messages"][0]["custom"]["products"]
+    product = db.get(Product, listed[0]["id"])
+    variants = list(db.scalars(select(ProductVariant).where(ProductVariant.product_id == product.id)))
+    stock = {v.id: v.stock for v in variants}
+    try:
+        for v in variants:
+            v.stock = 0
+        db.commit()
+        reply = shop.say(sender, "is the first one in stock?")
+        assert "sold out" in reply.lower() or "out of stock" in reply.lower(), reply
+        db.expire_all()
+        warnings = stock_warnings(db)
+        asked = [w for w in warnings if w.searches_out_of_stock and tidy_text(product.name) in tidy_text(w.what)]
+        assert asked, [w.what for w in warnings]
+        errors = _watch_errors(page)
+        _log_in(page, shop, agent)
+        page.goto(f"{shop.api_url}/console/analytics")
+        page.get_by_role("link", name="Stock-out warnings and unmet demand").click()
+        page.wait_for_url(f"{shop.api_url}/console/analytics/stock")
+        shot(page, "stock")
+        rows = _rows(page, "stock")
+        assert [r[0] for r in rows] == [w.what for w in warnings]
+        assert [r[3] for r in rows] == [f"{w.days_of_cover:.1f}" for w in warnings]
+        assert [r[4] for r in rows] == [str(w.searches_out_of_stock) for w in warnings]
+        assert any(tidy_text(product.name) in tidy_text(r[0]) and int(r[4]) >= 1 for r in rows)
+        assert page.inner_text("#table-stock caption") == f"{len(warnings)} warnings"
+        assert errors == []
+    finally:
+        db.rollback()
+        for v in variants:
+            db.get(ProductVariant, v.id).stock = stock[v.id]
+        db.execute(delete(UnmetSearch).where(UnmetSearch.sender_id == shop.sid(sender)))
+        db.commit()
