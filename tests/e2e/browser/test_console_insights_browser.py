@@ -47,7 +47,9 @@ def _rows(page, table: str) -> list[list[str]]:
 def _watch_errors(page) -> list[str]:
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    # (The browser's own favicon request gets a 404: not the page's business.)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error"
+            and not m.location.get("url", "").endswith("/favicon.ico") else None)
     return errors
 
 
