@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 
 from bot.models import ProductVariant, SegmentWording
 from bot.proactive import proactive_figures
-from tests.e2e.agents import PASSWORD, create_agent
+from tests.e2e.agents import create_agent
 from tests.e2e.browser.test_console_insights_browser import _log_in, _rows, _watch_errors
 from tests.e2e.test_proactive import _transcript
 
