@@ -75,6 +75,14 @@ def test_an_unknown_email_is_said_so(client, staff, model):
     assert page.status_code == 200 and 'id="recs-unknown"' in page.text
 
 
+def test_an_email_too_long_to_be_one_gets_the_page_with_a_sentence_not_the_apis_json(client, staff, model):
+    logged_in(client, staff("agent"))
+    page = client.get("/console/recommendations", params={"email": "9" * 5000 + "@example.com"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert '<p class="hint" id="recs-email-problem" role="alert">An email address has at most 254 characters.</p>' in page.text
+    assert 'id="recs-unknown"' not in page.text and 'id="table-recs-rules"' not in page.text
+
+
 def test_anonymous_visitors_are_sent_to_the_login_and_see_no_customers_picks(client, model):
     with session_scope() as session:
         email = session.get(Customer, int(model.user_ids[0])).email
