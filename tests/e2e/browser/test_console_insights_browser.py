@@ -1,6 +1,7 @@
-"""The console's customer segments and stock-out warnings in a real browser (issue 20): a staff
-member reaches both from the analytics page, and what they show is what the services compute
-from the shop database; a visitor who is not logged in is sent to the login page."""
+"""The console's stock-out warnings in a real browser (issue 20), after a visitor found a product sold out
+in chat ("is the first one in stock?"): the row is shown with that product, as the service computes it.
+The other checks of the insights pages are in test_console_marketing_pages.py; the helpers here are shared
+with test_console_proactive_wording_browser.py."""
 
 from __future__ import annotations
 
@@ -9,10 +10,8 @@ import time
 import pytest
 from sqlalchemy import delete, select
 
-from bot.aggregates import refresh_aggregates
 from bot.catalog.unmet import tidy_text
 from bot.models import Product, ProductVariant, UnmetSearch
-from bot.segments import segment_overview
 from bot.stockout.warnings import stock_warnings
 from tests.e2e.agents import PASSWORD, create_agent
 
@@ -51,35 +50,6 @@ def _watch_errors(page) -> list[str]:
     page.on("console", lambda m: errors.append(m.text) if m.type == "error"
             and not m.location.get("url", "").endswith("/favicon.ico") else None)
     return errors
-
-
-@pytest.mark.parametrize("path", ["/console/analytics/segments", "/console/analytics/stock"])
-def test_a_visitor_who_is_not_logged_in_gets_the_login_page(page, shop, path):
-    page.goto(f"{shop.api_url}{path}")
-    assert "/console/login" in page.url
-    assert page.locator("#password").count() == 1 and "RFM" not in page.content()
-
-
-def test_the_segments_page_shows_the_segments_the_orders_give(page, shop, db, agent, shot):
-    refresh_aggregates(db)
-    db.commit()
-    overview = segment_overview(db)
-    assert overview.segments, "the seeded shop has customers with orders"
-    errors = _watch_errors(page)
-    _log_in(page, shop, agent)
-    page.get_by_role("link", name="Analytics", exact=True).first.click()
-    page.wait_for_url(f"{shop.api_url}/console/analytics*")
-    page.get_by_role("link", name="Customer segments (RFM)").click()
-    page.wait_for_url(f"{shop.api_url}/console/analytics/segments")
-    shot(page, "segments")
-    rows = _rows(page, "segments")
-    assert [r[0] for r in rows] == [s.segment for s in overview.segments]
-    for row, s in zip(rows, overview.segments):
-        assert row[1] == str(s.customers) and row[3] == f"{s.revenue:,.2f}"
-        assert row[8] == str(s.customers_30_days_ago) and row[9] == str(s.customers_90_days_ago)
-    assert sum(int(r[1]) for r in rows) == overview.customers
-    assert f"{overview.customers} customers" in page.inner_text("main")
-    assert errors == []
 
 
 def test_the_stock_page_lists_the_warnings_and_a_product_visitors_found_sold_out(page, shop, db, agent, shot):
