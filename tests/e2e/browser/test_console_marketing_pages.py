@@ -9,6 +9,7 @@ import uuid
 import pytest
 from sqlalchemy import delete, func, select
 
+from bot.catalog.unmet import record_unmet_search
 from bot.models import Customer, Order, UnmetKind, UnmetSearch
 from bot.recommendations import for_customer
 from bot.segments import refresh_segments, segment_overview
@@ -82,8 +83,7 @@ def test_the_stock_page_lists_the_services_warnings_in_order_with_unmet_demand(p
     marker = f"browser-unmet-{uuid.uuid4().hex[:8]}"
     risks = [w for w in stock_warnings(db) if w.sku]
     try:
-        db.add(UnmetSearch(query_text=f"{marker} umbrella", normalized_query=marker, kind=UnmetKind.OUT_OF_STOCK,
-                           sender_id=marker))
+        record_unmet_search(db, text=f"{marker} umbrella", kind=UnmetKind.OUT_OF_STOCK, sender_id=marker)
         if risks:  # an unmet search naming a product about to sell out counts on that product's row
             name = risks[0].what.rsplit(" (", 1)[0]
             db.add(UnmetSearch(query_text=f"{name} please", normalized_query=f"{marker} {name.lower()}",
