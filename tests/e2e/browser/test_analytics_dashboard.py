@@ -7,7 +7,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.e2e.agents import PASSWORD, create_agent
+from tests.e2e.agents import create_agent
+from tests.e2e.browser.console import log_in, table_rows
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -36,18 +37,11 @@ def page(console_page):
 
 
 def _log_in(page, shop) -> None:
-    page.goto(f"{shop.api_url}/console/login")
-    page.fill("#email", shop.analyst_email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{shop.api_url}/console")
+    log_in(page, shop, shop.analyst_email)
 
 
 def _rows(page, table: str) -> list[list[str]]:
-    return page.eval_on_selector(
-        f"#table-{table} tbody",
-        "b => [...b.rows].map(r => [...r.cells].map(c => c.textContent.trim().replace(/\\s+/g, ' ')))",
-    )
+    return table_rows(page, f"table-{table}")
 
 
 def _pct(x: float | None) -> str:

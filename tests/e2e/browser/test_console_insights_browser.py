@@ -13,7 +13,8 @@ from sqlalchemy import delete, select
 from bot.catalog.unmet import tidy_text
 from bot.models import Product, ProductVariant, UnmetSearch
 from bot.stockout.warnings import stock_warnings
-from tests.e2e.agents import PASSWORD, create_agent
+from tests.e2e.agents import create_agent
+from tests.e2e.browser.console import console_errors, log_in, table_rows
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -26,30 +27,6 @@ def page(console_page):
 @pytest.fixture(scope="module")
 def agent(shop):
     return create_agent(shop, name="Ines Insight", role="agent")
-
-
-def _log_in(page, shop, email: str) -> None:
-    page.goto(f"{shop.api_url}/console/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{shop.api_url}/console")
-
-
-def _rows(page, table: str) -> list[list[str]]:
-    return page.eval_on_selector(
-        f"#table-{table} tbody",
-        "b => [...b.rows].map(r => [...r.cells].map(c => c.textContent.trim().replace(/\\s+/g, ' ')))",
-    )
-
-
-def _watch_errors(page) -> list[str]:
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    # (The browser's own favicon request gets a 404: not the page's business.)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error"
-            and not m.location.get("url", "").endswith("/favicon.ico") else None)
-    return errors
 
 
 def test_the_stock_page_lists_the_warnings_and_a_product_visitors_found_sold_out(page, shop, db, agent, shot):
@@ -68,13 +45,13 @@ def test_the_stock_page_lists_the_warnings_and_a_product_visitors_found_sold_out
         warnings = stock_warnings(db)
         asked = [w for w in warnings if w.searches_out_of_stock and tidy_text(product.name) in tidy_text(w.what)]
         assert asked, [w.what for w in warnings]
-        errors = _watch_errors(page)
-        _log_in(page, shop, agent)
+        errors = console_errors(page)
+        log_in(page, shop, agent)
         page.goto(f"{shop.api_url}/console/analytics")
         page.get_by_role("link", name="Stock-out warnings and unmet demand").click()
         page.wait_for_url(f"{shop.api_url}/console/analytics/stock")
         shot(page, "stock")
-        rows = _rows(page, "stock")
+        rows = table_rows(page, "table-stock")
         assert [r[0] for r in rows] == [w.what for w in warnings]
         assert [r[3] for r in rows] == [f"{w.days_of_cover:.1f}" for w in warnings]
         assert [r[4] for r in rows] == [str(w.searches_out_of_stock) for w in warnings]

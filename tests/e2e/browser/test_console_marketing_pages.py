@@ -14,7 +14,8 @@ from bot.models import Customer, Order, UnmetKind, UnmetSearch
 from bot.recommendations import for_customer
 from bot.segments import refresh_segments, segment_overview
 from bot.stockout.warnings import stock_warnings
-from tests.e2e.agents import PASSWORD, create_agent
+from tests.e2e.agents import create_agent
+from tests.e2e.browser.console import log_in, table_rows
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -34,21 +35,6 @@ def page(console_page):
     return console_page
 
 
-def _log_in(page, shop) -> None:
-    page.goto(f"{shop.api_url}/console/login")
-    page.fill("#email", shop.marketing_agent)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{shop.api_url}/console")
-
-
-def _rows(page, table: str) -> list[list[str]]:
-    return page.eval_on_selector(
-        f"#{table} tbody",
-        "b => [...b.rows].map(r => [...r.cells].map(c => c.textContent.trim().replace(/\\s+/g, ' ')))",
-    )
-
-
 def _assert_laid_out(page) -> None:
     """No sideways scrolling of the whole page, a heading, and no error page in place of the content."""
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
@@ -59,13 +45,13 @@ def _assert_laid_out(page) -> None:
 def test_the_segments_page_shows_each_segments_size_and_value_as_the_service_computes_them(page, shop, db, shot):
     refresh_segments(db)  # as the aggregates job does; a recomputation, so nothing to restore
     db.commit()
-    _log_in(page, shop)
+    log_in(page, shop, shop.marketing_agent)
     page.get_by_role("link", name="Analytics", exact=True).click()
     page.wait_for_url(f"{shop.api_url}/console/analytics")
     page.get_by_role("link", name="Customer segments (RFM)").click()
     page.wait_for_url(f"{shop.api_url}/console/analytics/segments")
     assert page.locator('nav a[aria-current="page"]').inner_text() == "Analytics"
-    shown = _rows(page, "table-segments")
+    shown = table_rows(page, "table-segments")
     db.expire_all()
     overview = segment_overview(db)
     assert overview.segments, "the seeded shop has customers with orders"
@@ -89,12 +75,12 @@ def test_the_stock_page_lists_the_services_warnings_in_order_with_unmet_demand(p
             db.add(UnmetSearch(query_text=f"{name} please", normalized_query=f"{marker} {name.lower()}",
                                kind=UnmetKind.OUT_OF_STOCK, sender_id=marker))
         db.commit()
-        _log_in(page, shop)
+        log_in(page, shop, shop.marketing_agent)
         page.get_by_role("link", name="Analytics", exact=True).click()
         page.wait_for_url(f"{shop.api_url}/console/analytics")
         page.get_by_role("link", name="Stock-out warnings and unmet demand").click()
         page.wait_for_url(f"{shop.api_url}/console/analytics/stock")
-        shown = _rows(page, "table-stock")
+        shown = table_rows(page, "table-stock")
         db.expire_all()
         warnings = stock_warnings(db)
         assert [r[0] for r in shown] == [w.what for w in warnings]
@@ -119,7 +105,7 @@ def _a_customer_with_orders(db) -> str:
 
 def test_the_recommendations_page_shows_the_services_picks_for_a_customer_searched_by_email(page, shop, db, shot):
     email = _a_customer_with_orders(db)
-    _log_in(page, shop)
+    log_in(page, shop, shop.marketing_agent)
     page.get_by_role("link", name="Recommendations", exact=True).click()
     page.wait_for_url(f"{shop.api_url}/console/recommendations")
     page.fill("#recs-email", email.upper())  # staff type emails as they come
@@ -127,14 +113,14 @@ def test_the_recommendations_page_shows_the_services_picks_for_a_customer_search
     page.wait_for_url("**/console/recommendations?email=*")
     picks = for_customer(db, email=email, limit=5)
     assert picks, "a customer with orders gets rule picks"
-    assert _rows(page, "table-recs-rules") == [[str(i), h.name, h.category, str(h.stock)]
+    assert table_rows(page, "table-recs-rules") == [[str(i), h.name, h.category, str(h.stock)]
                                                 for i, h in enumerate(picks, 1)]
     assert page.input_value("#recs-email") == email.upper()
     has_model = (shop.workdir / "recs" / "model.npz").exists()
     assert page.locator("#recs-no-model").count() == (0 if has_model else 1)
     if not has_model:
         assert page.inner_text("#recs-cold") == "The model does not know this customer yet: the bot uses the rules."
-        assert _rows(page, "table-recs-model") == [["None"]]
+        assert table_rows(page, "table-recs-model") == [["None"]]
     _assert_laid_out(page)
     shot(page, "recommendations")
 
@@ -146,7 +132,7 @@ def test_the_recommendations_page_shows_the_services_picks_for_a_customer_search
 
 
 def test_bad_input_in_the_customer_search_gets_a_polite_answer(page, shop):
-    _log_in(page, shop)
+    log_in(page, shop, shop.marketing_agent)
     page.goto(f"{shop.api_url}/console/recommendations")
     # Garbage typed into the field: the browser's own validation stops it, and the page stays.
     page.fill("#recs-email", "not an email <b>")
@@ -178,7 +164,7 @@ def test_a_visitor_who_is_not_logged_in_is_sent_to_the_login(page, shop, path):
 
 def test_an_agent_sees_the_pages_an_admin_only_page_refuses(page, shop):
     """These pages, like the analytics dashboard, are for every staff member; the staff page is admin-only."""
-    _log_in(page, shop)
+    log_in(page, shop, shop.marketing_agent)
     for path in PAGES:
         assert page.goto(f"{shop.api_url}{path}").status == 200, path
         _assert_laid_out(page)

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from bot.models import ProductVariant, SegmentWording
 from bot.proactive import proactive_figures
 from tests.e2e.agents import create_agent
-from tests.e2e.browser.test_console_insights_browser import _log_in, _rows, _watch_errors
+from tests.e2e.browser.console import console_errors, log_in, table_rows
 from tests.e2e.test_proactive import _transcript
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -73,13 +73,13 @@ def test_the_proactive_page_counts_a_notice_sent_and_clicked(page, shop, db, age
     widget = next(f for f in figures if f.kind == "back_in_stock" and f.channel == "widget")
     assert widget.sent >= 1 and widget.clicked >= 1
 
-    errors = _watch_errors(page)
-    _log_in(page, shop, agent)
+    errors = console_errors(page)
+    log_in(page, shop, agent)
     page.goto(f"{shop.api_url}/console/analytics")
     page.get_by_role("link", name="Proactive messages: sent and clicked").click()
     page.wait_for_url(f"{shop.api_url}/console/analytics/proactive")
     shot(page, "proactive")
-    rows = _rows(page, "proactive")
+    rows = table_rows(page, "table-proactive")
     assert [(r[0], r[1]) for r in rows] == [(f.kind.replace("_", " "), f.channel) for f in figures]
     assert [r[2:] for r in rows] == [[str(f.consents_active), str(f.consents_pending), str(f.consents_withdrawn),
                                       str(f.sent), str(f.clicked), str(f.failed)] for f in figures]
@@ -89,8 +89,8 @@ def test_the_proactive_page_counts_a_notice_sent_and_clicked(page, shop, db, age
 def test_an_admin_creates_edits_and_deletes_a_segment_wording(context, shop, db, admin, shot):
     # Not console_page: the refused form is answered 400 on purpose, which the browser logs as an error.
     page = context.new_page()
-    errors = _watch_errors(page)
-    _log_in(page, shop, admin)
+    errors = console_errors(page)
+    log_in(page, shop, admin)
     page.get_by_role("link", name="Experiments", exact=True).click()
     page.get_by_role("link", name="Segment wording").click()
     page.wait_for_url(f"{shop.api_url}/console/segment-wording")
@@ -142,7 +142,7 @@ def test_an_admin_creates_edits_and_deletes_a_segment_wording(context, shop, db,
 
 
 def test_an_agent_reads_the_wordings_but_gets_no_form(page, shop, agent):
-    _log_in(page, shop, agent)
+    log_in(page, shop, agent)
     page.goto(f"{shop.api_url}/console/segment-wording")
     assert page.locator("#table-wordings").count() == 1
     assert page.locator("#wording-form").count() == 0 and page.locator("textarea").count() == 0
