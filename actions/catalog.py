@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.proactive import stock_watch_value
+from actions.proactive import sends_notices, stock_watch_value
 from actions.slots import conversation_language
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.catalog import ProductHit, SearchResult, find_products, parser_for, record_unmet_search, search_unmet_kind
@@ -40,9 +40,9 @@ def sold_out_match(result: SearchResult) -> ProductHit | None:
     hit means every listed one is sold out: the visitor can buy none of what they asked for,
     and the best match is the one they most likely want back. A list with something in stock
     offers nothing, and neither do nearest matches found by dropping a filter: the visitor
-    did not ask for those.
+    did not ask for those. Nor does a shop that sends no proactive messages.
     """
-    if result.relaxed or not result.hits or result.hits[0].in_stock:
+    if result.relaxed or not result.hits or result.hits[0].in_stock or not sends_notices():
         return None
     return result.hits[0]
 

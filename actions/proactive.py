@@ -31,6 +31,12 @@ from bot.proactive import (
 from bot.settings import get_settings
 
 
+def sends_notices() -> bool:
+    """Does this shop send proactive messages (``SHOP_PROACTIVE_ENABLED``)? Without it nothing would be sent,
+    so nothing is offered or promised."""
+    return get_settings().proactive_enabled
+
+
 def stock_watch_value(product_id: int, colors: tuple[str, ...], sizes: tuple[str, ...]) -> dict[str, Any]:
     """The ``stock_watch`` slot for a product found sold out in ``colors``/``sizes``."""
     return {"product_id": product_id, "colors": list(colors), "sizes": list(sizes)}
@@ -56,6 +62,9 @@ class ActionNotifyMe(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if not sends_notices():
+            dispatcher.utter_message(response="utter_notify_unavailable")
+            return [SlotSet("stock_watch", None)]
         watch = tracker.get_slot("stock_watch")
         if isinstance(watch, dict) and isinstance(watch.get("product_id"), int):
             return await self._stock(dispatcher, tracker, watch)

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.catalog import answer_search, product_card
-from actions.proactive import stock_watch_value
+from actions.proactive import sends_notices, stock_watch_value
 from actions.slots import conversation_language, product_context
 from actions.unit_of_work import ServiceUnavailable, in_transaction
 from bot.catalog.products import (
@@ -150,7 +150,9 @@ class ActionProductAvailability(ProductAction):
 
 def _offer_back_in_stock(
     dispatcher: CollectingDispatcher, product_id: int, colors: tuple[str, ...], sizes: tuple[str, ...],
-) -> dict[str, Any]:
+) -> dict[str, Any] | None:
     """Offer to tell the visitor when it's back (proactive messages, opt-in); the slot value to remember it by."""
+    if not sends_notices():
+        return None
     dispatcher.utter_message(response="utter_offer_back_in_stock")
     return stock_watch_value(product_id, colors, sizes)

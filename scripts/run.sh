@@ -19,6 +19,8 @@ export SHOP_ACTION_ENDPOINT_URL="${SHOP_ACTION_SERVER_URL}/webhook"
 export SHOP_TRACKER_DB="${SHOP_TRACKER_DB:-$ROOT/var/tracker.db}"
 export SHOP_BROKER_DB="${SHOP_BROKER_DB:-$ROOT/var/broker.db}"
 export SHOP_SHOP_BASE_URL="${SHOP_SHOP_BASE_URL:-http://${API_HOST}:${API_PORT}}"
+# Back-in-stock and order notices: the gateway sends them, so the bot offers them (0 turns both off).
+export SHOP_PROACTIVE_ENABLED="${SHOP_PROACTIVE_ENABLED:-1}"
 
 pids=()
 stop_all() {

@@ -136,6 +136,9 @@ class Topology:
             PYTHONDONTWRITEBYTECODE="1",
             PYTHONPATH=str(ROOT),
         )
+        # The bot offers back-in-stock and order notices only where they are sent (actions/proactive.py);
+        # every gateway worker runs the dispatcher, and the outbox's claims send each notice once.
+        env.setdefault("SHOP_PROACTIVE_ENABLED", "1")
         if self.workers > 1:  # /metrics adds up every worker's figures (made empty by start())
             env["PROMETHEUS_MULTIPROC_DIR"] = str(self.workdir / "prometheus")
         env.update(self.extra_env)

@@ -13,6 +13,7 @@ import yaml
 from rasa_sdk import Tracker
 
 import actions.unit_of_work as uow
+from bot.settings import get_settings
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +26,12 @@ def actions_use_test_session(session, monkeypatch):
         session.flush()
 
     monkeypatch.setattr(uow, "session_scope", scope)
+
+
+@pytest.fixture(autouse=True)
+def shop_sends_notices(monkeypatch):
+    """As `make run`: the shop sends proactive messages, so the actions offer them (a test may turn it off)."""
+    monkeypatch.setattr(get_settings(), "proactive_enabled", True)
 
 
 def make_tracker(

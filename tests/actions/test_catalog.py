@@ -126,3 +126,14 @@ def test_nearest_matches_found_by_dropping_a_filter_offer_nothing(session):
     assert messages[0]["response"] == "utter_products_nearest"
     assert [m["response"] for m in messages] == ["utter_products_nearest"]
     assert _slot(events, "stock_watch") is None
+
+
+def test_a_shop_that_sends_no_notices_offers_none(session, monkeypatch):
+    from bot.settings import get_settings
+
+    monkeypatch.setattr(get_settings(), "proactive_enabled", False)
+    for product in _of_category(session, "hoodies"):
+        _sold_out(session, product)
+    messages, events = _search("hoodies")
+    assert [m["response"] for m in messages] == ["utter_products_found"]
+    assert _slot(events, "stock_watch") is None

@@ -40,6 +40,18 @@ def test_an_in_stock_answer_offers_nothing_and_forgets_an_old_watch(session):
     assert "utter_offer_back_in_stock" not in responses(dispatcher) and slots["stock_watch"] is None
 
 
+def test_a_shop_that_sends_no_notices_neither_offers_nor_promises_one(session, monkeypatch):
+    monkeypatch.setattr(get_settings(), "proactive_enabled", False)
+    product = sold_out_product(session)
+    dispatcher, slots = _run(ActionProductAvailability(), "is it in stock?", intent="product_availability",
+                             current_product=product.id)
+    assert responses(dispatcher) == ["utter_sold_out"] and slots.get("stock_watch") is None
+    watch = {"product_id": product.id, "colors": [], "sizes": []}
+    dispatcher, slots = _run(ActionNotifyMe(), "tell me when it's back", stock_watch=watch)
+    assert responses(dispatcher) == ["utter_notify_unavailable"] and slots["stock_watch"] is None
+    assert _consents(session, "visitor-p") == []
+
+
 def test_notify_me_here_records_a_widget_consent(session):
     product = sold_out_product(session)
     watch = {"product_id": product.id, "colors": [], "sizes": []}
