@@ -46,10 +46,25 @@ class ProductDetails:
         return tuple(dict.fromkeys(v.color for v in self.variants if v.stock > 0))
 
     def sizes_in_stock(self, color: str | None = None) -> tuple[str, ...]:
-        """Sizes in stock, optionally in one colour."""
-        return tuple(
-            dict.fromkeys(v.size for v in self.variants if v.stock > 0 and v.size and (color is None or v.color == color))
-        )
+        """Sizes in stock, optionally in one colour, smallest first ("36, 37, 38", "S, M, L")."""
+        sizes = dict.fromkeys(v.size for v in self.variants
+                              if v.stock > 0 and v.size and (color is None or v.color == color))
+        return tuple(sorted(sizes, key=size_order))
+
+
+_LETTER_SIZES = ("XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL")
+
+
+def size_order(size: str) -> tuple[int, float, str]:
+    """A sort key for sizes: numbers by value, letter sizes from XXS to XXXL, anything else by name after them."""
+    text = size.strip().upper()
+    try:
+        return (0, float(text.replace(",", ".")), text)
+    except ValueError:
+        pass
+    if text in _LETTER_SIZES:
+        return (1, float(_LETTER_SIZES.index(text)), text)
+    return (2, 0.0, text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,3 +71,20 @@ def test_find_referenced_product_searches_for_a_named_product(session):
 def test_find_referenced_product_falls_back_to_the_current_product(session):
     product_id, query = find_referenced_product(session, text="do you have it in size 42?", shown=[5, 6], current=6)
     assert product_id == 6 and query.sizes == ("42",)
+
+
+def test_sizes_in_stock_are_listed_smallest_first():
+    from decimal import Decimal
+
+    from bot.catalog.hits import ProductHit
+    from bot.catalog.products import ProductDetails, VariantStock, size_order
+
+    hit = ProductHit(id=1, name="Trail Boot", brand="Acme", category="Boots", price=Decimal("80"), stock=9,
+                     colors=("brown",), sizes_in_stock=(), url="u", image_url="i", rating=Decimal("4.5"))
+    sizes = ["44", "36", "41", "37", "47", "38", "9.5", "40", "39"]
+    details = ProductDetails(hit=hit, description="", specs={},
+                             variants=tuple(VariantStock(color="brown", size=s, stock=1) for s in sizes)
+                             + (VariantStock(color="brown", size="45", stock=0),))
+    assert details.sizes_in_stock() == ("9.5", "36", "37", "38", "39", "40", "41", "44", "47")
+    assert sorted(["XL", "one size", "S", "XXL", "M", "XS", "L"], key=size_order) == \
+        ["XS", "S", "M", "L", "XL", "XXL", "one size"]
