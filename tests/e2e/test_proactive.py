@@ -24,6 +24,20 @@ def _transcript(stack, sender_id: str) -> list[str]:
         engine.dispose()
 
 
+def good_news(stack, sender: str) -> list[str]:
+    """The back-in-stock notices in the transcript of the conversation a test calls ``sender``."""
+    return [t for t in _transcript(stack, stack.sid(sender)) if t.startswith("Good news")]
+
+
+def wait_for_good_news(stack, sender: str, seconds: float = 30) -> list[str]:
+    """The back-in-stock notices of ``sender``'s conversation, once there is one (or none after ``seconds``)."""
+    deadline, news = time.monotonic() + seconds, []
+    while time.monotonic() < deadline and not news:
+        news = good_news(stack, sender)
+        time.sleep(0.5)
+    return news
+
+
 def test_a_consented_order_update_lands_in_the_transcript_once(stack, db):
     order = db.scalars(select(Order).where(Order.status == OrderStatus.PACKED).order_by(Order.id.desc())).first()
     number, email, before = order.number, order.email, order.status
@@ -79,17 +93,13 @@ def test_back_in_stock_is_offered_consented_by_button_and_sent_once(stack, db):
         done = stack.say(sender, payloads[0])
         assert said("utter_notify_stock_widget", done, "en") and "once" in done, done
         time.sleep(2.5)  # dispatcher rounds while it is sold out: nothing
-        assert not [t for t in _transcript(stack, stack.sid(sender)) if t.startswith("Good news")]
+        assert not good_news(stack, sender)
         variants[0].stock = 4
         db.commit()
-        deadline = time.monotonic() + 30
-        news: list[str] = []
-        while time.monotonic() < deadline and not news:
-            news = [t for t in _transcript(stack, stack.sid(sender)) if t.startswith("Good news")]
-            time.sleep(0.5)
+        news = wait_for_good_news(stack, sender)
         assert news and "/proactive/c/" in news[0]
         time.sleep(2.5)
-        assert len([t for t in _transcript(stack, stack.sid(sender)) if t.startswith("Good news")]) == 1
+        assert len(good_news(stack, sender)) == 1
     finally:
         db.rollback()
         for v in variants:
@@ -122,23 +132,19 @@ def test_a_search_that_finds_only_sold_out_products_offers_the_best_one_back(sta
         done = stack.say(sender, payloads[0])
         assert said("utter_notify_stock_widget", done, "en") and best.name in done, done
         time.sleep(2.5)  # dispatcher rounds while it is sold out: nothing
-        assert not [t for t in _transcript(stack, stack.sid(sender)) if t.startswith("Good news")]
+        assert not good_news(stack, sender)
         other = next(p for p in products if p.id != best.id) if len(products) > 1 else None
         if other is not None:  # another product back in stock is not the one asked about
             next(v for v in variants if v.product_id == other.id).stock = 3
             db.commit()
             time.sleep(2.5)
-            assert not [t for t in _transcript(stack, stack.sid(sender)) if t.startswith("Good news")]
+            assert not good_news(stack, sender)
         next(v for v in variants if v.product_id == best.id).stock = 2
         db.commit()
-        deadline = time.monotonic() + 30
-        news: list[str] = []
-        while time.monotonic() < deadline and not news:
-            news = [t for t in _transcript(stack, stack.sid(sender)) if t.startswith("Good news")]
-            time.sleep(0.5)
+        news = wait_for_good_news(stack, sender)
         assert news and best.name in news[0], _transcript(stack, stack.sid(sender))
         time.sleep(2.5)
-        assert len([t for t in _transcript(stack, stack.sid(sender)) if t.startswith("Good news")]) == 1
+        assert len(good_news(stack, sender)) == 1
     finally:
         db.rollback()
         for v in variants:

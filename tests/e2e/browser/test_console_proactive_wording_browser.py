@@ -15,7 +15,7 @@ from bot.models import ProductVariant, SegmentWording
 from bot.proactive import proactive_figures
 from tests.e2e.agents import create_agent
 from tests.e2e.browser.console import console_errors, log_in, table_rows
-from tests.e2e.test_proactive import _transcript
+from tests.e2e.test_proactive import _transcript, wait_for_good_news
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 WORDING = "Welcome back! As one of our regulars, ask me anything."
@@ -55,10 +55,7 @@ def test_the_proactive_page_counts_a_notice_sent_and_clicked(page, shop, db, age
         shop.say(sender, offer["buttons"][0]["payload"])
         variants[0].stock = 5
         db.commit()
-        deadline, news = time.monotonic() + 30, []
-        while time.monotonic() < deadline and not news:
-            news = [t for t in _transcript(shop, shop.sid(sender)) if t.startswith("Good news")]
-            time.sleep(0.5)
+        news = wait_for_good_news(shop, sender)
         assert news, _transcript(shop, shop.sid(sender))
         link = re.search(r"https?://\S+/proactive/c/\S+", news[0]).group(0).rstrip(".")
         clicked = httpx.get(link, follow_redirects=False, timeout=10)
