@@ -3,7 +3,7 @@
 `rasa test nlu` undoes fallback predictions before scoring, so its F1 says
 nothing about how often a visitor would see "did you mean ...?". This parses
 each message with the whole model and counts `nlu_fallback`:
-- held-out shop messages (tests/nlu, tests/nlu_blind, tests/nlu_blind2, tests/nlu_blind3,
+- held-out shop messages (tests/nlu, tests/nlu_blind, tests/nlu_blind2, tests/nlu_blind3, tests/nlu_blind4,
   tests/nlu_blind_de; out_of_scope left out):
   a fallback there is a visitor the bot failed, lower is better;
 - tests/nlu_nonsense/messages.txt (meaningless input, written without seeing
@@ -45,7 +45,7 @@ async def main(model: str) -> int:
     configure_structlog(logging.WARNING)  # the processor logs every parse at debug level
 
     agent = Agent.load(model)
-    for folder in ("tests/nlu", "tests/nlu_blind", "tests/nlu_blind2", "tests/nlu_blind3", "tests/nlu_de",
+    for folder in ("tests/nlu", "tests/nlu_blind", "tests/nlu_blind2", "tests/nlu_blind3", "tests/nlu_blind4", "tests/nlu_de",
                    "tests/nlu_blind_de"):
         texts = _held_out(ROOT / folder)
         missed = (await _intents(agent, texts)).count(FALLBACK)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # NLU quality: the held-out test sets (never trained on) and 5-fold cross-validation.
 # tests/nlu/ guided earlier rounds of training data; tests/nlu_blind/ (2026-12-02),
-# tests/nlu_blind2/ and tests/nlu_blind3/ (2026-12-04) were written without seeing data/nlu/
+# tests/nlu_blind2/, tests/nlu_blind3/ (2026-12-04) and tests/nlu_blind4/ (2026-12-05) were written without seeing data/nlu/
 # or any model error, so they are the unbiased figures; tests/nlu_blind_de/ (2026-12-04) is the
 # German one, written before any German model was tested.
 # The fallback rates come from the whole model (rasa test nlu scores as if there
@@ -10,10 +10,10 @@ source "$(dirname "$0")/lib.sh"
 
 setup_envs
 ensure_model
-rm -rf results/holdout results/blind results/blind2 results/blind3 results/holdout_de results/blind_de results/cv
+rm -rf results/holdout results/blind results/blind2 results/blind3 results/blind4 results/holdout_de results/blind_de results/cv
 : >var/quality.log
 folders=()
-for set in holdout:tests/nlu blind:tests/nlu_blind blind2:tests/nlu_blind2 blind3:tests/nlu_blind3 holdout_de:tests/nlu_de blind_de:tests/nlu_blind_de; do
+for set in holdout:tests/nlu blind:tests/nlu_blind blind2:tests/nlu_blind2 blind3:tests/nlu_blind3 blind4:tests/nlu_blind4 holdout_de:tests/nlu_de blind_de:tests/nlu_blind_de; do
   name="${set%%:*}" dir="${set#*:}"
   log "held-out test set: $dir/"
   .venv-rasa/bin/rasa test nlu --nlu "$dir" --model "$MODEL" --out "results/$name" >>var/quality.log 2>&1 \

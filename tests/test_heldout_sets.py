@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-HELD_OUT = ("tests/nlu", "tests/nlu_blind", "tests/nlu_blind2", "tests/nlu_blind3", "tests/nlu_de",
+HELD_OUT = ("tests/nlu", "tests/nlu_blind", "tests/nlu_blind2", "tests/nlu_blind3", "tests/nlu_blind4", "tests/nlu_de",
             "tests/nlu_blind_de")
 _ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 
