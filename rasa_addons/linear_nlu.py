@@ -14,10 +14,7 @@ classifies a message in well under a millisecond, with no TensorFlow in memory.
 - A long message is also scored sentence by sentence, and the sentence that
   asks something decides its intent and sub-question (``rasa_addons.requests``).
 
-Both read the raw text (lower-cased), so no Rasa featurizer is needed for them. The
-intent classifier also reads dense features, MiniLM's vectors of the message's word
-pieces (``rasa_addons.token_vectors``, ``dense_weight`` in ``config.yml``), so wordings
-the training data lacks still land near their meaning.
+Both read the raw text (lower-cased), so no Rasa featurizer is needed for them.
 The fitted models are stored with joblib in the model archive, which is trusted
 like the rest of the model (it names the Python classes Rasa loads).
 """
@@ -32,7 +29,7 @@ from typing import Any, Dict, List, Optional, Text
 
 import joblib
 import numpy as np
-from scipy.sparse import csr_matrix, hstack
+from scipy.sparse import hstack
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -42,7 +39,6 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_addons.requests import pick, remember_second, two_requests
-from rasa_addons.token_vectors import PieceVectors
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -77,22 +73,15 @@ class TextModel:
         )
         self.model = LogisticRegression(C=float(config["C"]), max_iter=int(config["max_iter"]),
                                         class_weight="balanced", random_state=int(config["random_seed"]))
-        # Dense word-piece features beside the n-grams, scaled by this weight (0: none).
-        self.dense_weight = float(config.get("dense_weight") or 0.0)
-        self.vectors: Optional[PieceVectors] = None
 
     @property
     def classes_(self) -> Any:
         return self.model.classes_
 
     def _features(self, texts: List[str], fit: bool = False) -> Any:
-        blocks = [v.fit_transform(texts) if fit else v.transform(texts) for v in self.vectorizers]
-        if self.vectors is not None:
-            blocks.append(csr_matrix(self.dense_weight * self.vectors.embed(texts)))
-        return hstack(blocks, format="csr")
+        return hstack([v.fit_transform(texts) if fit else v.transform(texts) for v in self.vectorizers], format="csr")
 
-    def fit(self, texts: List[str], labels: List[str], vectors: Optional[PieceVectors] = None) -> "TextModel":
-        self.vectors = vectors if self.dense_weight > 0 else None
+    def fit(self, texts: List[str], labels: List[str]) -> "TextModel":
         self.model.fit(self._features(texts, fit=True), labels)
         return self
 
@@ -117,9 +106,6 @@ class TextModel:
             weights *= idf[columns]
             weights /= np.sqrt(weights @ weights)
             scores += self.model.coef_[:, offset + columns] @ weights
-        if getattr(self, "vectors", None) is not None:  # models trained before dense features have none
-            dense = self._offsets[-1] + len(self.vectorizers[-1].vocabulary_)
-            scores += self.model.coef_[:, dense:] @ (self.dense_weight * self.vectors.embed_one(text))
         scores = np.exp(scores - scores.max())
         return scores / scores.sum()
 
@@ -139,8 +125,7 @@ class _LinearComponent(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"C": 30.0, "word_max_ngram": 2, "char_max_ngram": 4, "max_iter": 2000, "random_seed": 42,
-                "dense_weight": 0.0}
+        return {"C": 30.0, "word_max_ngram": 2, "char_max_ngram": 4, "max_iter": 2000, "random_seed": 42}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[TextModel] = None) -> None:
@@ -160,9 +145,7 @@ class _LinearComponent(GraphComponent):
         if len(set(labels)) < 2:
             logger.info("%s: fewer than two labels in the training data; nothing to learn", type(self).__name__)
             return self._resource
-        model = TextModel(self._config)
-        vectors = PieceVectors.build() if model.dense_weight > 0 else None
-        self._model = model.fit(texts, labels, vectors)
+        self._model = TextModel(self._config).fit(texts, labels)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self._model, directory / MODEL_FILE)
         return self._resource

@@ -73,24 +73,12 @@ def main(directory: str) -> None:
     batch = model.model.predict_proba(model._features(texts))
     single = [model.predict_proba([t])[0] for t in texts]
     difference = max(float(abs(b - s).max()) for b, s in zip(batch, single))
-    # With the dense word-piece features too (config.yml's intent classifier).
-    resource = Resource("dense")
-    dense_config = {**LinearIntentClassifier.get_default_config(), **config, "dense_weight": 0.5}
-    dense = LinearIntentClassifier.create(dense_config, storage, resource, context)
-    dense.train(training_data())
-    dense_loaded = LinearIntentClassifier.load(dense_config, storage, resource, context)._model
-    batch = dense_loaded.model.predict_proba(dense_loaded._features(texts))
-    single = [dense_loaded.predict_proba([t])[0] for t in texts]
-    dense_difference = max(float(abs(b - s).max()) for b, s in zip(batch, single))
-    dense_columns = dense_loaded.model.coef_.shape[1] - sum(len(v.vocabulary_) for v in dense_loaded.vectorizers)
     # A message the classifier put under shipping, though its words are about paying:
     # the answer must still be a shipping one.
     odd = Message(data={"text": "can I pay with paypal", "intent": {"name": "shipping_info", "confidence": 0.5}})
     loaded[1].process([odd])
     print(json.dumps({"trained": parse(trained, texts), "loaded": parse(loaded, texts),
-                      "single_vs_sklearn": difference,
-                      "dense_single_vs_sklearn": dense_difference, "dense_columns": dense_columns,
-                      "dense_intents": parse([dense_loaded and LinearIntentClassifier.load(dense_config, storage, resource, context)], texts), "topic_kept": odd.get("response_selector")}, default=str))
+                      "single_vs_sklearn": difference, "topic_kept": odd.get("response_selector")}, default=str))
 
 
 if __name__ == "__main__":

@@ -27,17 +27,6 @@ def test_one_message_is_scored_as_sklearn_scores_it(parsed):
     assert parsed["single_vs_sklearn"] < 1e-9
 
 
-def test_dense_features_are_scored_the_same_one_message_at_a_time(parsed):
-    assert parsed["dense_columns"] == 384  # MiniLM's dimension, beside the n-grams
-    assert parsed["dense_single_vs_sklearn"] < 1e-6
-
-
-def test_the_dense_model_still_reads_typos(parsed):
-    got = _by_text(parsed["dense_intents"])
-    assert got["wher is my oder"]["intent"]["name"] == "order_status"
-    assert got["ship to canda?"]["intent"]["name"] == "shipping_info"
-
-
 def test_intents_despite_typos(parsed):
     got = _by_text(parsed["loaded"])
     assert got["hello!"]["intent"]["name"] == "greet"
