@@ -3,8 +3,7 @@
 `rasa test nlu` undoes fallback predictions before scoring, so its F1 says
 nothing about how often a visitor would see "did you mean ...?". This parses
 each message with the whole model and counts `nlu_fallback`:
-- held-out shop messages (tests/nlu, tests/nlu_blind, tests/nlu_blind2, tests/nlu_blind3, tests/nlu_blind4,
-  tests/nlu_blind_de; out_of_scope left out):
+- held-out shop messages (the sets of tests/heldout_sets.txt; out_of_scope left out):
   a fallback there is a visitor the bot failed, lower is better;
 - tests/nlu_nonsense/messages.txt (meaningless input, written without seeing
   the training data or the gate): a fallback there is the right answer, and
@@ -26,6 +25,12 @@ sys.path.insert(0, str(ROOT))
 FALLBACK = "nlu_fallback"
 
 
+def held_out_folders() -> list[str]:
+    """The held-out sets' folders, as tests/heldout_sets.txt lists them."""
+    lines = (ROOT / "tests/heldout_sets.txt").read_text().splitlines()
+    return [line.split()[1] for line in lines if line.strip() and not line.startswith("#")]
+
+
 def _held_out(folder: Path) -> list[str]:
     from rasa.shared.nlu.training_data.loading import load_data
 
@@ -45,8 +50,7 @@ async def main(model: str) -> int:
     configure_structlog(logging.WARNING)  # the processor logs every parse at debug level
 
     agent = Agent.load(model)
-    for folder in ("tests/nlu", "tests/nlu_blind", "tests/nlu_blind2", "tests/nlu_blind3", "tests/nlu_blind4", "tests/nlu_de",
-                   "tests/nlu_blind_de"):
+    for folder in held_out_folders():
         texts = _held_out(ROOT / folder)
         missed = (await _intents(agent, texts)).count(FALLBACK)
         print(f"{folder}/ shop messages sent to the fallback: {missed} of {len(texts)}"

@@ -10,16 +10,17 @@ source "$(dirname "$0")/lib.sh"
 
 setup_envs
 ensure_model
-rm -rf results/holdout results/blind results/blind2 results/blind3 results/blind4 results/holdout_de results/blind_de results/cv
+rm -rf results/cv
 : >var/quality.log
 folders=()
-for set in holdout:tests/nlu blind:tests/nlu_blind blind2:tests/nlu_blind2 blind3:tests/nlu_blind3 blind4:tests/nlu_blind4 holdout_de:tests/nlu_de blind_de:tests/nlu_blind_de; do
-  name="${set%%:*}" dir="${set#*:}"
+while read -r name dir; do
+  [ -n "$name" ] || continue
+  rm -rf "results/$name"
   log "held-out test set: $dir/"
-  .venv-rasa/bin/rasa test nlu --nlu "$dir" --model "$MODEL" --out "results/$name" >>var/quality.log 2>&1 \
+  .venv-rasa/bin/rasa test nlu --nlu "$dir" --model "$MODEL" --out "results/$name" </dev/null >>var/quality.log 2>&1 \
     || { tail -n 30 var/quality.log >&2; die "rasa test nlu on $dir failed"; }
   folders+=("results/$name")
-done
+done < <(grep -v '^#' tests/heldout_sets.txt)
 log "fallback rates: held-out shop messages and tests/nlu_nonsense/"
 fallbacks="$(.venv-rasa/bin/python scripts/fallback_rates.py "$MODEL" 2>>var/quality.log)" \
   || { tail -n 30 var/quality.log >&2; die "fallback rates failed"; }

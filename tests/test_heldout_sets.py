@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-HELD_OUT = ("tests/nlu", "tests/nlu_blind", "tests/nlu_blind2", "tests/nlu_blind3", "tests/nlu_blind4", "tests/nlu_de",
-            "tests/nlu_blind_de")
+HELD_OUT = tuple(line.split()[1] for line in (ROOT / "tests/heldout_sets.txt").read_text().splitlines()
+                 if line.strip() and not line.startswith("#"))
 _ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 
 
