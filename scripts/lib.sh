@@ -115,7 +115,8 @@ training_parts() {
   echo "data/knowledge $(sha_of $(yml_under data/knowledge))"
   echo "data/nlu $(sha_of $(yml_under data/nlu))"
   echo "data/stories+rules $(sha_of $(yml_under data/stories data/rules))"
-  echo "rasa_addons(NLU) $(sha_of "$LEXICON" rasa_addons/familiarity.py rasa_addons/unfamiliar_words.py rasa_addons/linear_nlu.py)"
+  echo "rasa_addons(NLU) $(sha_of "$LEXICON" rasa_addons/familiarity.py rasa_addons/unfamiliar_words.py rasa_addons/linear_nlu.py \
+    rasa_addons/sentence_encoder.py rasa_addons/language_detection.py)"
 }
 
 MODEL="models/shop.tar.gz"

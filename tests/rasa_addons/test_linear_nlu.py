@@ -65,6 +65,30 @@ def test_a_policy_answer_belongs_to_the_topic_the_classifier_chose(parsed):
     assert abs(sum(r["confidence"] for r in ranking) - 1.0) < 1e-9  # a distribution over the topic's sub-questions
 
 
+def test_the_sentence_encoder_is_asked_only_about_unsure_english_messages(parsed):
+    second = parsed["second_opinion"]
+    assert second["loaded"] == second["trained"]  # the sentence model is stored with the n-gram one
+    unsure = [t for t, top in second["ngram_top"].items() if top < 0.8 and t != "wo ist mein paket geblieben"]
+    assert unsure and second["asked"] == unsure
+    assert "wo ist mein paket geblieben" not in second["asked"]  # the encoder reads English only
+    for got, alone in zip(second["loaded"], second["off"]):
+        ranking = [r["confidence"] for r in got["intent_ranking"]]
+        assert ranking == sorted(ranking, reverse=True) and sum(ranking) <= 1.0 + 1e-9
+        if got["text"] in second["asked"]:
+            assert got["intent_ranking"] != alone["intent_ranking"]  # the second opinion counted
+        else:
+            assert got == alone
+
+
+def test_the_second_opinion_reads_meaning_the_ngrams_miss(parsed):
+    """Words the examples never use: the n-grams alone guess a shipping question for both."""
+    with_encoder = _by_text(parsed["second_opinion"]["loaded"])
+    alone = _by_text(parsed["second_opinion"]["off"])
+    for text, meant in (("nothing has arrived yet", "order_status"), ("howdy", "greet")):
+        assert alone[text]["intent"]["name"] != meant
+        assert with_encoder[text]["intent"]["name"] == meant
+
+
 def test_every_policy_sub_question_of_the_shop_has_an_answer():
     """The selector predicts `<intent>/<key>`; the answer must exist as `utter_<intent>/<key>`."""
     knowledge = yaml.safe_load((ROOT / "data/knowledge/shop_policies.yml").read_text())
