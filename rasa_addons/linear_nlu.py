@@ -253,7 +253,7 @@ class LinearIntentClassifier(_LinearComponent):
         from rasa_addons.sentence_encoder import shared_encoder
 
         weight = float(self._config["encoder_weight"])
-        second = self._second.predict_proba(shared_encoder().encode([text]))[0]
+        second = self._second.predict_proba(shared_encoder().encode_one(text)[np.newaxis, :])[0]
         combined = np.power(row, 1.0 - weight) * np.power(second, weight)
         return combined / combined.sum()
 

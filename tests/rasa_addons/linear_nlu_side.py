@@ -97,10 +97,10 @@ def second_opinion(storage, context) -> dict:
     loaded = LinearIntentClassifier.load(config, storage, resource, context)
     encoder = sentence_encoder.shared_encoder()
     asked: list = []
-    encode = encoder.encode
-    encoder.encode = lambda texts, **kw: asked.extend(texts) or encode(texts, **kw)
+    encode_one = encoder.encode_one
+    encoder.encode_one = lambda text: asked.append(text) or encode_one(text)
     parsed = parse([loaded], SECOND_OPINION_TEXTS)
-    encoder.encode = encode
+    encoder.encode_one = encode_one
     alone = {t: float(loaded._model.predict_proba([t])[0].max()) for t in SECOND_OPINION_TEXTS}
     off = LinearIntentClassifier.load({**config, "encoder_below": 0.0}, storage, resource, context)
     return {"trained": parse([trained], SECOND_OPINION_TEXTS), "loaded": parsed, "asked": asked,

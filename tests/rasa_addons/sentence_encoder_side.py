@@ -25,7 +25,7 @@ TEXTS = ["where is my order", "do you have red running shoes in size 42 under $1
 def main() -> None:
     encoder = shared_encoder()
     embedded = encoder.encode(TEXTS)
-    alone = np.stack([encoder.encode([t])[0] for t in TEXTS])
+    alone = np.stack([encoder.encode_one(t) for t in TEXTS])
     words = ["my parcel never came", "my package has not arrived", "how much is a refund", "a warm winter jacket"]
     similar = encoder.encode(words)
     print(json.dumps({
