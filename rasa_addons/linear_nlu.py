@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections import Counter
+from pathlib import Path
 from functools import cached_property
 from typing import Any, Dict, List, Optional, Text
 
@@ -218,8 +219,9 @@ class LinearIntentClassifier(_LinearComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # encoder_below 0 turns the second opinion off (and training embeds nothing).
+        # encoder_cache: an .npz file of the training examples' embeddings, kept between trainings.
         return {**_LinearComponent.get_default_config(), "encoder_below": 0.0, "encoder_weight": 0.4,
-                "encoder_C": 10.0}
+                "encoder_C": 10.0, "encoder_cache": None}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -228,11 +230,13 @@ class LinearIntentClassifier(_LinearComponent):
     def _fit_more(self, texts: List[str], labels: List[str]) -> Dict[str, Any]:
         if float(self._config["encoder_below"]) <= 0:
             return {}
-        from rasa_addons.sentence_encoder import shared_encoder
+        from rasa_addons.sentence_encoder import encode_cached, shared_encoder
 
+        cache = self._config.get("encoder_cache")
+        vectors = encode_cached(shared_encoder(), texts, Path(cache) if cache else None)
         second = LogisticRegression(C=float(self._config["encoder_C"]), max_iter=3000, class_weight="balanced",
                                     random_state=int(self._config["random_seed"]))
-        second.fit(shared_encoder().encode(texts), labels)
+        second.fit(vectors, labels)
         assert list(second.classes_) == list(self._model.classes_)  # both: the sorted labels
         self._second = second
         return {SENTENCE_MODEL_FILE: second}

@@ -25,8 +25,9 @@ REFERENCE_DOT01 = 0.25375884771347046
 
 
 @pytest.fixture(scope="module")
-def result() -> dict:
-    return run_in_rasa(str(Path(__file__).with_name("sentence_encoder_side.py")), timeout=600)
+def result(tmp_path_factory) -> dict:
+    return run_in_rasa(str(Path(__file__).with_name("sentence_encoder_side.py")),
+                       str(tmp_path_factory.mktemp("cache")), timeout=600)
 
 
 def test_the_embeddings_are_sentence_transformers_own(result):
@@ -49,3 +50,15 @@ def test_one_text_gets_the_vector_it_gets_in_a_batch(result):
 def test_an_empty_text_still_gets_a_unit_vector_and_one_encoder_serves_the_process(result):
     assert result["empty"] == pytest.approx(1.0, abs=1e-5)
     assert result["shared"]
+
+
+def test_a_retraining_embeds_only_the_new_examples(result):
+    cache = result["cache"]
+    assert cache["embedded"][0] == sorted(set(["where is my order", "do you have red running shoes in size 42 under $100?",
+                                               "ok"]))
+    assert cache["embedded"][1] == ["a new example"]
+    assert cache["same_as_direct"] < 1e-6 and cache["first_vs_second"] == 0.0
+
+
+def test_the_cache_is_not_read_for_other_weights(result):
+    assert result["cache"]["embedded"][2] == ["where is my order"] and result["cache"]["third_rows"] == 1
