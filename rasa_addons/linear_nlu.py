@@ -14,7 +14,8 @@ classifies a message in well under a millisecond, with no TensorFlow in memory.
 - A long message is also scored sentence by sentence, and the sentence that
   asks something decides its intent and sub-question (``rasa_addons.requests``).
 - When the n-gram model is unsure of an English message (top probability under
-  ``encoder_below``), the intent classifier asks for a second opinion: a logistic
+  ``encoder_below``), the intent classifier, and the sub-question selector for a policy
+  question, ask for a second opinion: a logistic
   regression over the message's all-MiniLM-L6-v2 sentence embedding
   (``rasa_addons.sentence_encoder``), combined with the first as a weighted product.
   The embedding generalises past the training wording ("my parcel never came" is close
@@ -58,6 +59,8 @@ SENTENCE_MODEL_FILE = "sentence_model.joblib"
 RANKING_LENGTH = 10
 # The sentence of a long message that the classifier read it by (not in the parse output).
 REQUEST_TEXT = "request_text"
+# The (text, sentence embedding) of the message's request, once the encoder was asked.
+EMBEDDING = "request_embedding"
 
 # Rasa warns when retrieval-intent examples exist and its own ResponseSelector is not
 # in the pipeline; LinearResponseSelector is what consumes them here.
@@ -135,7 +138,11 @@ class _LinearComponent(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"C": 30.0, "word_max_ngram": 2, "char_max_ngram": 4, "max_iter": 2000, "random_seed": 42}
+        # encoder_below 0 turns the sentence encoder's second opinion off (and training embeds
+        # nothing); encoder_cache: an .npz file of the training examples' embeddings, kept
+        # between trainings.
+        return {"C": 30.0, "word_max_ngram": 2, "char_max_ngram": 4, "max_iter": 2000, "random_seed": 42,
+                "encoder_below": 0.0, "encoder_weight": 0.4, "encoder_C": 10.0, "encoder_cache": None}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[TextModel] = None) -> None:
@@ -143,6 +150,7 @@ class _LinearComponent(GraphComponent):
         self._model_storage = model_storage
         self._resource = resource
         self._model = model
+        self._second: Optional[LogisticRegression] = None
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -164,8 +172,19 @@ class _LinearComponent(GraphComponent):
         return self._resource
 
     def _fit_more(self, texts: List[str], labels: List[str]) -> Dict[str, Any]:
-        """Models stored beside the n-gram model, by file name (none here)."""
-        return {}
+        """Models stored beside the n-gram model, by file name: the sentence model, when asked for."""
+        if float(self._config["encoder_below"]) <= 0:
+            return {}
+        from rasa_addons.sentence_encoder import encode_cached, shared_encoder
+
+        cache = self._config.get("encoder_cache")
+        vectors = encode_cached(shared_encoder(), texts, Path(cache) if cache else None)
+        second = LogisticRegression(C=float(self._config["encoder_C"]), max_iter=3000, class_weight="balanced",
+                                    random_state=int(self._config["random_seed"]))
+        second.fit(vectors, labels)
+        assert list(second.classes_) == list(self._model.classes_)  # both: the sorted labels
+        self._second = second
+        return {SENTENCE_MODEL_FILE: second}
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -183,7 +202,30 @@ class _LinearComponent(GraphComponent):
         return component
 
     def _loaded_more(self, extra: Dict[str, Any]) -> None:
-        """Takes the models `_fit_more` stored (none here)."""
+        """Takes the models `_fit_more` stored."""
+        self._second = extra.get(SENTENCE_MODEL_FILE)
+        if self._second is not None and float(self._config["encoder_below"]) > 0:
+            from rasa_addons.sentence_encoder import shared_encoder
+
+            shared_encoder()  # the weights are read now, not on the first visitor's message
+
+    def _second_opinion(self, message: Message, text: str, row: Any) -> Any:
+        """`row` combined with the sentence model's probabilities when the n-gram model is
+        unsure of an English message; `row` itself otherwise. The message keeps the
+        embedding, so the two components embed it once."""
+        if self._second is None or not text.strip() or row.max() >= float(self._config["encoder_below"]) \
+                or detect_language(text) == "de":
+            return row
+        from rasa_addons.sentence_encoder import shared_encoder
+
+        kept = message.get(EMBEDDING)
+        if kept is None or kept[0] != text:
+            kept = (text, shared_encoder().encode_one(text))
+            message.set(EMBEDDING, kept)  # not in the parse output
+        weight = float(self._config["encoder_weight"])
+        second = self._second.predict_proba(kept[1][np.newaxis, :])[0]
+        combined = np.power(row, 1.0 - weight) * np.power(second, weight)
+        return combined / combined.sum()
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._model is None or not messages:
@@ -216,51 +258,6 @@ class LinearIntentClassifier(_LinearComponent):
 
     LABEL = INTENT
 
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        # encoder_below 0 turns the second opinion off (and training embeds nothing).
-        # encoder_cache: an .npz file of the training examples' embeddings, kept between trainings.
-        return {**_LinearComponent.get_default_config(), "encoder_below": 0.0, "encoder_weight": 0.4,
-                "encoder_C": 10.0, "encoder_cache": None}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._second: Optional[LogisticRegression] = None
-
-    def _fit_more(self, texts: List[str], labels: List[str]) -> Dict[str, Any]:
-        if float(self._config["encoder_below"]) <= 0:
-            return {}
-        from rasa_addons.sentence_encoder import encode_cached, shared_encoder
-
-        cache = self._config.get("encoder_cache")
-        vectors = encode_cached(shared_encoder(), texts, Path(cache) if cache else None)
-        second = LogisticRegression(C=float(self._config["encoder_C"]), max_iter=3000, class_weight="balanced",
-                                    random_state=int(self._config["random_seed"]))
-        second.fit(vectors, labels)
-        assert list(second.classes_) == list(self._model.classes_)  # both: the sorted labels
-        self._second = second
-        return {SENTENCE_MODEL_FILE: second}
-
-    def _loaded_more(self, extra: Dict[str, Any]) -> None:
-        self._second = extra.get(SENTENCE_MODEL_FILE)
-        if self._second is not None and float(self._config["encoder_below"]) > 0:
-            from rasa_addons.sentence_encoder import shared_encoder
-
-            shared_encoder()  # the weights are read now, not on the first visitor's message
-
-    def _second_opinion(self, text: str, row: Any) -> Any:
-        """`row` combined with the sentence model's probabilities when the n-gram model is
-        unsure of an English message; `row` itself otherwise."""
-        if self._second is None or not text.strip() or row.max() >= float(self._config["encoder_below"]) \
-                or detect_language(text) == "de":
-            return row
-        from rasa_addons.sentence_encoder import shared_encoder
-
-        weight = float(self._config["encoder_weight"])
-        second = self._second.predict_proba(shared_encoder().encode_one(text)[np.newaxis, :])[0]
-        combined = np.power(row, 1.0 - weight) * np.power(second, weight)
-        return combined / combined.sum()
-
     def _annotate(self, message: Message, row: Any) -> None:
         text = _text(message)
         rows: Dict[str, Any] = {text: row}
@@ -288,7 +285,7 @@ class LinearIntentClassifier(_LinearComponent):
         if request != text:
             message.set(REQUEST_TEXT, request)
         rank(request)
-        ranking = self._ranking(self._second_opinion(request, rows[request]))
+        ranking = self._ranking(self._second_opinion(message, request, rows[request]))
         message.set(INTENT, ranking[0], add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
@@ -322,10 +319,12 @@ class LinearResponseSelector(_LinearComponent):
         sub-question: a shipping question never gets a payment answer because a payment
         sub-question scored higher overall. "default" holds the topic the classifier chose.
         """
+        chosen = (message.get(INTENT) or {}).get("name")
+        if chosen in self._topics:  # a policy question: the sub-question is worth a second opinion
+            row = self._second_opinion(message, self._input(message), row)
         selector: Dict[Text, Any] = {RETRIEVAL_INTENTS: list(self._topics)}
         for topic, indices in self._topics.items():
             selector[topic] = self._selected(row, indices)
-        chosen = (message.get(INTENT) or {}).get("name")
         selector["default"] = selector.get(chosen) or self._selected(row, range(len(self._labels)))
         message.set("response_selector", selector, add_to_output=True)
 

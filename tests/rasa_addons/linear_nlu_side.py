@@ -103,8 +103,25 @@ def second_opinion(storage, context) -> dict:
     encoder.encode_one = encode_one
     alone = {t: float(loaded._model.predict_proba([t])[0].max()) for t in SECOND_OPINION_TEXTS}
     off = LinearIntentClassifier.load({**config, "encoder_below": 0.0}, storage, resource, context)
+    # The sub-question selector with the same second opinion, after the intent classifier.
+    selector_config = {**LinearResponseSelector.get_default_config(), "C": 30.0, "encoder_below": 0.99}
+    selector_resource = Resource("selector_with_encoder")
+    LinearResponseSelector.create(selector_config, storage, selector_resource, context).train(training_data())
+    selector = LinearResponseSelector.load(selector_config, storage, selector_resource, context)
+    both_asked: list = []
+    encoder.encode_one = lambda text: both_asked.append(text) or encode_one(text)
+    pair = parse([loaded, selector], POLICY_TEXTS)
+    encoder.encode_one = encode_one
     return {"trained": parse([trained], SECOND_OPINION_TEXTS), "loaded": parsed, "asked": asked,
-            "ngram_top": alone, "off": parse([off], SECOND_OPINION_TEXTS)}
+            "ngram_top": alone, "off": parse([off], SECOND_OPINION_TEXTS),
+            "selector_asked": both_asked, "selector_top": {t: float(selector._model.predict_proba([t])[0].max())
+                                                           for t in POLICY_TEXTS},
+            "intent_top": {t: float(loaded._model.predict_proba([t])[0].max()) for t in POLICY_TEXTS},
+            "pair": pair}
+
+
+# A policy question the intent classifier is sure of, one it is unsure of, and a greeting.
+POLICY_TEXTS = ["how much is shipping", "is it expensive to send a parcel to lisbon", "hello!"]
 
 
 if __name__ == "__main__":

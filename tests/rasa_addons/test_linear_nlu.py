@@ -89,6 +89,18 @@ def test_the_second_opinion_reads_meaning_the_ngrams_miss(parsed):
         assert with_encoder[text]["intent"]["name"] == meant
 
 
+def test_the_sub_question_selector_asks_only_about_policy_questions_and_reuses_the_embedding(parsed):
+    second = parsed["second_opinion"]
+    policy = [m["text"] for m in second["pair"] if m["intent"]["name"] in ("shipping_info", "payment_info")]
+    assert "hello!" not in policy and policy
+    # every policy question is under the selector's 0.99 here; each is embedded once, whoever asks first
+    assert all(second["selector_top"][t] < 0.99 for t in policy)
+    assert second["selector_asked"] == policy
+    for message in second["pair"]:
+        ranking = message["response_selector"]["shipping_info"]["ranking"]
+        assert abs(sum(r["confidence"] for r in ranking) - 1.0) < 1e-9
+
+
 def test_every_policy_sub_question_of_the_shop_has_an_answer():
     """The selector predicts `<intent>/<key>`; the answer must exist as `utter_<intent>/<key>`."""
     knowledge = yaml.safe_load((ROOT / "data/knowledge/shop_policies.yml").read_text())
