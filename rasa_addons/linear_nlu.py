@@ -32,8 +32,8 @@ from __future__ import annotations
 import logging
 import warnings
 from collections import Counter
-from pathlib import Path
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
 import joblib
@@ -263,11 +263,14 @@ class LinearIntentClassifier(_LinearComponent):
         rows: Dict[str, Any] = {text: row}
         rankings: Dict[str, List[Dict[Text, Any]]] = {}
 
-        def rank(part: str) -> List[Dict[Text, Any]]:  # each part of the message scored once
+        def row_of(part: str) -> Any:  # each part of the message scored once
+            if part not in rows:
+                rows[part] = self._model.predict_proba([part])[0]
+            return rows[part]
+
+        def rank(part: str) -> List[Dict[Text, Any]]:
             if part not in rankings:
-                if part not in rows:
-                    rows[part] = self._model.predict_proba([part])[0]
-                rankings[part] = self._ranking(rows[part])
+                rankings[part] = self._ranking(row_of(part))
             return rankings[part]
 
         def score(part: str) -> List[Any]:
@@ -284,8 +287,7 @@ class LinearIntentClassifier(_LinearComponent):
                 request = picked[0]
         if request != text:
             message.set(REQUEST_TEXT, request)
-        rank(request)
-        ranking = self._ranking(self._second_opinion(message, request, rows[request]))
+        ranking = self._ranking(self._second_opinion(message, request, row_of(request)))
         message.set(INTENT, ranking[0], add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 

@@ -76,10 +76,7 @@ class SentenceEncoder:
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
-        self.tokenizer_json = (folder / "tokenizer.json").read_text(encoding="utf-8")
-        self._tokenizer = Tokenizer.from_str(self.tokenizer_json)
-        self.vocabulary_size = self._tokenizer.get_vocab_size()
-        self.special_ids = (self._tokenizer.token_to_id("[CLS]"), self._tokenizer.token_to_id("[SEP]"))
+        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()
         weights = load_file(str(folder / "model.safetensors"))
@@ -126,10 +123,6 @@ class SentenceEncoder:
             mask[i, :len(r)] = 1.0
         return self._forward(ids, mask)
 
-    def encode_ids(self, ids: np.ndarray) -> np.ndarray:
-        """Embeddings of rows of token ids of one length (special tokens included)."""
-        return self._forward(np.asarray(ids, dtype=np.int64), np.ones(ids.shape, dtype=np.float32))
-
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         length = ids.shape[1]
         w = self._w
@@ -163,7 +156,7 @@ def encode_cached(encoder: SentenceEncoder, texts: Sequence[str], cache: Optiona
     """`encoder.encode(texts)`, reading the vectors of texts embedded before from `cache`
     (an .npz file) and writing back those of `texts`, so a training after a few new
     examples embeds only those (about 20 s for all of data/nlu on two cores)."""
-    if cache is None:
+    if cache is None or not texts:
         return encoder.encode(texts)
     key = f"{weights_version()}/{MAX_TOKENS}/{CACHE_FORMAT}"
     known: Dict[str, np.ndarray] = {}
@@ -176,15 +169,14 @@ def encode_cached(encoder: SentenceEncoder, texts: Sequence[str], cache: Optiona
     missing = sorted({t for t in texts if t not in known})
     if missing:
         known.update(zip(missing, encoder.encode(missing)))
-    vectors = np.stack([known[t] for t in texts]) if texts else np.zeros((0, encoder.dimension), np.float32)
-    if missing or len(known) != len(set(texts)):
-        unique = sorted(set(texts))
+    unique = sorted(set(texts))
+    if missing or len(known) != len(unique):  # new texts, or vectors of texts no longer trained on
         cache.parent.mkdir(parents=True, exist_ok=True)
         partial = cache.with_name(f".{cache.name}.{os.getpid()}.npz")
         np.savez(partial, key=np.array(key), texts=np.array(unique, dtype=str),
-                 vectors=np.stack([known[t] for t in unique]) if unique else vectors)
+                 vectors=np.stack([known[t] for t in unique]))
         os.replace(partial, cache)  # another training reading it sees the old file or the new one
-    return vectors
+    return np.stack([known[t] for t in texts])
 
 
 _shared: Optional[SentenceEncoder] = None
