@@ -51,6 +51,7 @@ from rasa_addons.language_detection import detect_language
 from rasa_addons.requests import pick, remember_second, two_requests
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.svm import SVC
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +127,18 @@ class TextModel:
         return {k: v for k, v in self.__dict__.items() if k not in ("_analyzers", "_offsets", "_idfs")}
 
 
+def _second_model(config: Dict[Text, Any]) -> Any:
+    """The unfitted model of the second opinion, over sentence embeddings."""
+    kind, C, seed = config["encoder_model"], float(config["encoder_C"]), int(config["random_seed"])
+    if kind == "svm":
+        # probability=True fits five more models inside, for Platt scaling: slower to train,
+        # but its probabilities, unlike a softmax of the margins, are calibrated enough for the fallback.
+        return SVC(C=C, kernel="rbf", probability=True, class_weight="balanced", random_state=seed)
+    if kind == "logistic":
+        return LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=seed)
+    raise ValueError(f"encoder_model must be 'logistic' or 'svm', not {kind!r}")
+
+
 def _text(message: Message) -> str:
     return message.get(TEXT) or ""
 
@@ -139,10 +152,12 @@ class _LinearComponent(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # encoder_below 0 turns the sentence encoder's second opinion off (and training embeds
-        # nothing); encoder_cache: an .npz file of the training examples' embeddings, kept
-        # between trainings.
+        # nothing); encoder_model: "logistic" or "svm" (an RBF support-vector machine with
+        # Platt-scaled probabilities), regularised by encoder_C; encoder_cache: an .npz file of
+        # the training examples' embeddings, kept between trainings.
         return {"C": 30.0, "word_max_ngram": 2, "char_max_ngram": 4, "max_iter": 2000, "random_seed": 42,
-                "encoder_below": 0.0, "encoder_weight": 0.4, "encoder_C": 10.0, "encoder_cache": None}
+                "encoder_below": 0.0, "encoder_weight": 0.4, "encoder_model": "logistic", "encoder_C": 10.0,
+                "encoder_cache": None}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[TextModel] = None) -> None:
@@ -150,7 +165,7 @@ class _LinearComponent(GraphComponent):
         self._model_storage = model_storage
         self._resource = resource
         self._model = model
-        self._second: Optional[LogisticRegression] = None
+        self._second: Optional[Any] = None  # the sentence model, when trained
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -179,9 +194,7 @@ class _LinearComponent(GraphComponent):
 
         cache = self._config.get("encoder_cache")
         vectors = encode_cached(shared_encoder(), texts, Path(cache) if cache else None)
-        second = LogisticRegression(C=float(self._config["encoder_C"]), max_iter=3000, class_weight="balanced",
-                                    random_state=int(self._config["random_seed"]))
-        second.fit(vectors, labels)
+        second = _second_model(self._config).fit(vectors, labels)
         assert list(second.classes_) == list(self._model.classes_)  # both: the sorted labels
         self._second = second
         return {SENTENCE_MODEL_FILE: second}

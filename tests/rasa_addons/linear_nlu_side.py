@@ -79,7 +79,25 @@ def main(directory: str) -> None:
     loaded[1].process([odd])
     print(json.dumps({"trained": parse(trained, texts), "loaded": parse(loaded, texts),
                       "single_vs_sklearn": difference, "topic_kept": odd.get("response_selector"),
-                      "second_opinion": second_opinion(storage, context)}, default=str))
+                      "second_opinion": second_opinion(storage, context),
+                      "svm": svm_second_opinion(storage, context)}, default=str))
+
+
+def svm_second_opinion(storage, context) -> dict:
+    """The second opinion from a support-vector machine (encoder_model: svm), stored and loaded."""
+    config = {**LinearIntentClassifier.get_default_config(), "C": 30.0, "encoder_below": 0.8, "encoder_model": "svm"}
+    resource = Resource("with_svm")
+    trained = LinearIntentClassifier.create(config, storage, resource, context)
+    trained.train(training_data())
+    loaded = LinearIntentClassifier.load(config, storage, resource, context)
+    try:
+        LinearIntentClassifier.create({**config, "encoder_model": "forest"}, storage, Resource("bad"),
+                                      context).train(training_data())
+        refused = None
+    except ValueError as error:
+        refused = str(error)
+    return {"trained": parse([trained], SECOND_OPINION_TEXTS), "loaded": parse([loaded], SECOND_OPINION_TEXTS),
+            "model": type(loaded._second).__name__, "refused": refused}
 
 
 SECOND_OPINION_TEXTS = ["hello!", "nothing has arrived yet", "howdy", "wo ist mein paket geblieben", "where is my order"]

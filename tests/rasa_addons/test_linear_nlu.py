@@ -89,6 +89,16 @@ def test_the_second_opinion_reads_meaning_the_ngrams_miss(parsed):
         assert with_encoder[text]["intent"]["name"] == meant
 
 
+def test_the_second_opinion_can_come_from_a_support_vector_machine(parsed):
+    svm = parsed["svm"]
+    assert svm["model"] == "SVC" and svm["loaded"] == svm["trained"]  # stored and loaded with the n-gram model
+    for message in svm["loaded"]:
+        ranking = [r["confidence"] for r in message["intent_ranking"]]
+        assert ranking == sorted(ranking, reverse=True) and abs(sum(ranking) - 1.0) < 1e-6
+    assert _by_text(svm["loaded"])["where is my order"]["intent"]["name"] == "order_status"
+    assert "'logistic' or 'svm'" in svm["refused"]  # a typo in config.yml fails the training, not a visitor
+
+
 def test_the_sub_question_selector_asks_only_about_policy_questions_and_reuses_the_embedding(parsed):
     second = parsed["second_opinion"]
     policy = [m["text"] for m in second["pair"] if m["intent"]["name"] in ("shipping_info", "payment_info")]
