@@ -15,9 +15,9 @@ classifies a message in well under a millisecond, with no TensorFlow in memory.
   asks something decides its intent and sub-question (``rasa_addons.requests``).
 - When the n-gram model is unsure of an English message (top probability under
   ``encoder_below``), the intent classifier, and the sub-question selector for a policy
-  question, ask for a second opinion: a logistic
-  regression over the message's all-MiniLM-L6-v2 sentence embedding
-  (``rasa_addons.sentence_encoder``), combined with the first as a weighted product.
+  question, ask for a second opinion: a model (``encoder_model``: a logistic regression
+  or an RBF support-vector machine) over the message's all-MiniLM-L6-v2 sentence
+  embedding (``rasa_addons.sentence_encoder``), combined with the first as a weighted product.
   The embedding generalises past the training wording ("my parcel never came" is close
   to "where is my package"), but costs 10-25 ms of CPU a message, so only the one
   message in ten or so that needs it pays for it.
@@ -192,9 +192,9 @@ class _LinearComponent(GraphComponent):
             return {}
         from rasa_addons.sentence_encoder import encode_cached, shared_encoder
 
+        second = _second_model(self._config)  # a wrong encoder_model fails before the embedding
         cache = self._config.get("encoder_cache")
-        vectors = encode_cached(shared_encoder(), texts, Path(cache) if cache else None)
-        second = _second_model(self._config).fit(vectors, labels)
+        second.fit(encode_cached(shared_encoder(), texts, Path(cache) if cache else None), labels)
         assert list(second.classes_) == list(self._model.classes_)  # both: the sorted labels
         self._second = second
         return {SENTENCE_MODEL_FILE: second}

@@ -134,7 +134,6 @@ def second_opinion(storage, context) -> dict:
             "ngram_top": alone, "off": parse([off], SECOND_OPINION_TEXTS),
             "selector_asked": both_asked, "selector_top": {t: float(selector._model.predict_proba([t])[0].max())
                                                            for t in POLICY_TEXTS},
-            "intent_top": {t: float(loaded._model.predict_proba([t])[0].max()) for t in POLICY_TEXTS},
             "pair": pair}
 
 
