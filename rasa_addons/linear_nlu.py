@@ -34,7 +34,7 @@ import warnings
 from collections import Counter
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Pattern, Text
 
 import joblib
 import numpy as np
@@ -43,11 +43,13 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.constants import (ENTITIES, ENTITY_ATTRIBUTE_TYPE, ENTITY_ATTRIBUTE_VALUE, INTENT,
+                                      INTENT_RANKING_KEY, INTENT_RESPONSE_KEY, TEXT)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_addons.language_detection import detect_language
+from rasa_addons.other_shops import mark, pattern
 from rasa_addons.requests import pick, remember_second, two_requests
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -78,7 +80,9 @@ class TextModel:
     on the message's few n-grams, without sklearn's per-call input checks.
     """
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[Text, Any], other_shops: Optional[Pattern[str]] = None) -> None:
+        # Names of other shops, read as one placeholder word (rasa_addons.other_shops); None: off.
+        self.other_shops = other_shops
         self.vectorizers = (
             TfidfVectorizer(analyzer="word", ngram_range=(1, int(config["word_max_ngram"])),
                             token_pattern=r"(?u)\b\w+\b", sublinear_tf=True, lowercase=True),
@@ -92,7 +96,12 @@ class TextModel:
     def classes_(self) -> Any:
         return self.model.classes_
 
+    def _marked(self, texts: List[str]) -> List[str]:
+        names = getattr(self, "other_shops", None)  # absent from models stored before it existed
+        return [mark(t, names) for t in texts] if names is not None else texts
+
     def _features(self, texts: List[str], fit: bool = False) -> Any:
+        texts = self._marked(texts)
         return hstack([v.fit_transform(texts) if fit else v.transform(texts) for v in self.vectorizers], format="csr")
 
     def fit(self, texts: List[str], labels: List[str]) -> "TextModel":
@@ -110,6 +119,7 @@ class TextModel:
             self._offsets = np.cumsum([0] + [len(v.vocabulary_) for v in self.vectorizers])[:-1]
             # scikit-learn's `idf_` is a property that sums a sparse matrix on every read
             self._idfs = [np.asarray(v.idf_) for v in self.vectorizers]
+        text = self._marked([text])[0]
         scores = self.model.intercept_.copy()
         for vectorizer, analyze, offset, idf in zip(self.vectorizers, self._analyzers, self._offsets, self._idfs):
             counts = Counter(i for i in map(vectorizer.vocabulary_.get, analyze(text)) if i is not None)
@@ -154,10 +164,11 @@ class _LinearComponent(GraphComponent):
         # encoder_below 0 turns the sentence encoder's second opinion off (and training embeds
         # nothing); encoder_model: "logistic" or "svm" (an RBF support-vector machine with
         # Platt-scaled probabilities), regularised by encoder_C; encoder_cache: an .npz file of
-        # the training examples' embeddings, kept between trainings.
+        # the training examples' embeddings, kept between trainings. other_shops: read the names of
+        # other retailers and services as one word (rasa_addons.other_shops).
         return {"C": 30.0, "word_max_ngram": 2, "char_max_ngram": 4, "max_iter": 2000, "random_seed": 42,
                 "encoder_below": 0.0, "encoder_weight": 0.4, "encoder_model": "logistic", "encoder_C": 10.0,
-                "encoder_cache": None}
+                "encoder_cache": None, "other_shops": False}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[TextModel] = None) -> None:
@@ -178,13 +189,24 @@ class _LinearComponent(GraphComponent):
         if len(set(labels)) < 2:
             logger.info("%s: fewer than two labels in the training data; nothing to learn", type(self).__name__)
             return self._resource
-        self._model = TextModel(self._config).fit(texts, labels)
+        self._model = TextModel(self._config, self._other_shops(training_data)).fit(texts, labels)
         extra = self._fit_more(texts, labels)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self._model, directory / MODEL_FILE)
             for name, fitted in extra.items():
                 joblib.dump(fitted, directory / name)
         return self._resource
+
+    def _other_shops(self, training_data: TrainingData) -> Optional[Pattern[str]]:
+        """The names of other shops the n-gram model reads as one word, when `other_shops` is on:
+        all of rasa_addons.other_shops less the brands the training data annotates (the shop's own)."""
+        if not self._config["other_shops"]:
+            return None
+        brands = {str(found) for example in training_data.training_examples for entity in example.get(ENTITIES) or []
+                  if entity.get(ENTITY_ATTRIBUTE_TYPE) == "brand"
+                  for found in (entity.get(ENTITY_ATTRIBUTE_VALUE), example.get(TEXT, "")[entity["start"]:entity["end"]])
+                  if found}
+        return pattern(keep=brands)
 
     def _fit_more(self, texts: List[str], labels: List[str]) -> Dict[str, Any]:
         """Models stored beside the n-gram model, by file name: the sentence model, when asked for."""

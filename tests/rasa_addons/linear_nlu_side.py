@@ -80,7 +80,8 @@ def main(directory: str) -> None:
     print(json.dumps({"trained": parse(trained, texts), "loaded": parse(loaded, texts),
                       "single_vs_sklearn": difference, "topic_kept": odd.get("response_selector"),
                       "second_opinion": second_opinion(storage, context),
-                      "svm": svm_second_opinion(storage, context)}, default=str))
+                      "svm": svm_second_opinion(storage, context),
+                      "other_shops": other_shops(storage, context)}, default=str))
 
 
 def svm_second_opinion(storage, context) -> dict:
@@ -98,6 +99,31 @@ def svm_second_opinion(storage, context) -> dict:
         refused = str(error)
     return {"trained": parse([trained], SECOND_OPINION_TEXTS), "loaded": parse([loaded], SECOND_OPINION_TEXTS),
             "model": type(loaded._second).__name__, "refused": refused}
+
+
+OTHER_SHOP_EXAMPLES = ["where is my amazon order", "my zalando parcel is late", "has my ebay package shipped",
+                       "is my asos delivery on its way", "track my ikea order", "help me with my homework",
+                       "what is the weather", "tell me a joke", "book me a taxi", "where is my Decathlon order"]
+OTHER_SHOP_TEXTS = ["where is my shein order", "where is my order", "has my parcel shipped", "where is my decathlon parcel"]
+
+
+def other_shops(storage, context) -> dict:
+    """The intent classifier reading other shops' names as one word (other_shops: true), stored and
+    loaded, beside the same classifier without it; a name annotated as a brand is the shop's own."""
+    messages = training_data().training_examples
+    for text in OTHER_SHOP_EXAMPLES:
+        entities = [{"entity": "brand", "value": "Decathlon", "start": 12, "end": 21}] if "Decathlon" in text else []
+        intent = "order_status" if "Decathlon" in text else "out_of_scope"
+        messages.append(Message(data={"text": text, "intent": intent, "entities": entities}))
+    data = TrainingData(messages)
+    parsed = {}
+    for on in (True, False):
+        config = {**LinearIntentClassifier.get_default_config(), "C": 30.0, "other_shops": on}
+        resource = Resource(f"other_shops_{on}")
+        LinearIntentClassifier.create(config, storage, resource, context).train(data)
+        loaded = LinearIntentClassifier.load(config, storage, resource, context)
+        parsed[str(on).lower()] = parse([loaded], OTHER_SHOP_TEXTS)
+    return parsed
 
 
 SECOND_OPINION_TEXTS = ["hello!", "nothing has arrived yet", "howdy", "wo ist mein paket geblieben", "where is my order"]

@@ -99,6 +99,18 @@ def test_the_second_opinion_can_come_from_a_support_vector_machine(parsed):
     assert "'logistic' or 'svm'" in svm["refused"]  # a typo in config.yml fails the training, not a visitor
 
 
+def test_a_shop_no_example_names_is_read_like_the_other_shops(parsed):
+    """Another retailer's name is one shared word: "shein" was never in training, "amazon" and
+    "zalando" were, only in out-of-scope examples. The shop's own orders stay order questions."""
+    on, off = (_by_text(parsed["other_shops"][key]) for key in ("true", "false"))
+    assert on["where is my shein order"]["intent"]["name"] == "out_of_scope"
+    assert off["where is my shein order"]["intent"]["name"] == "order_status"  # without it, words alone
+    for text in ("where is my order", "has my parcel shipped"):
+        assert on[text]["intent"]["name"] == off[text]["intent"]["name"] == "order_status"
+    # Decathlon is in the list of other_shops' names, but annotated as a brand: this shop sells it
+    assert on["where is my decathlon parcel"]["intent"]["name"] == "order_status"
+
+
 def test_the_sub_question_selector_asks_only_about_policy_questions_and_reuses_the_embedding(parsed):
     second = parsed["second_opinion"]
     policy = [m["text"] for m in second["pair"] if m["intent"]["name"] in ("shipping_info", "payment_info")]
