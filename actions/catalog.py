@@ -81,7 +81,8 @@ async def answer_search(
     if result.query.is_empty:
         dispatcher.utter_message(response="utter_ask_what_product")
         return []
-    remembered = SlotSet("last_search", to_state(result.query))
+    cheapest = min((hit.price for hit in result.hits), default=None)
+    remembered = SlotSet("last_search", to_state(result.query, cheapest=cheapest))
     if not result.hits and not_carried(result.query):
         # Only words no product has ("do you sell xylophones?"): say so, and what the shop does sell.
         dispatcher.utter_message(response="utter_not_carried", words=" ".join(result.query.absent),

@@ -167,7 +167,9 @@ def find_referenced_product(
         if contextual is not None and _is_one_of(session, contextual, query):
             return contextual, query
         return None, query
-    product_words = replace(query, colors=(), sizes=(), price_min=None, price_max=None, sort="relevance")
+    # The product whose name is closest to the words, in stock or not: "the kanken" is the
+    # Kanken, not a better-rated or better-stocked "Kanken Mini Hip Pack".
+    product_words = replace(query, colors=(), sizes=(), price_min=None, price_max=None, sort="name")
     result = search_products(session, query=product_words, limit=1)
     if result.hits and not result.relaxed:
         return result.hits[0].id, query

@@ -53,7 +53,7 @@ class ProductQuery:
     # Words of the product names ("waterproof", "adizero"), and model numbers ("27" in
     # "adizero sl 27"), which a product's name must contain (``keywords.is_model_number``).
     keywords: tuple[str, ...] = ()
-    sort: str = "relevance"  # relevance | price | rating
+    sort: str = "relevance"  # relevance | price | rating | name (the closest name first: search.py)
     corrections: dict[str, str] = field(default_factory=dict)
     # Words only product descriptions use ("breathable"): they order the matches.
     hints: tuple[str, ...] = ()
@@ -62,6 +62,9 @@ class ProductQuery:
     # Keywords asked for that no word of the catalog starts with: no product has them
     # ("is emi available?" must not find the "Premium" yoga mat by its letters).
     absent: tuple[str, ...] = ()
+    # Says the list just shown costs too much ("anything cheaper?", "a bit pricey for me"):
+    # a follow-up asking for products cheaper than those (``refine.refine``).
+    cheaper: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -197,4 +200,5 @@ class QueryParser:
             corrections=corrections,
             ignored=words_read.ignored,
             absent=words_read.absent,
+            cheaper=cheaper,
         )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import Select, and_, exists, func, literal, select
 from sqlalchemy.orm import Session
 
+from bot.catalog.closeness import GenericWords, asked_words, closeness, generic_words
 from bot.catalog.hits import ProductHit, hits_by_id, product_hit
 from bot.catalog.keywords import is_model_number
 from bot.catalog.query import ProductQuery
@@ -54,7 +55,8 @@ def _statement(query: ProductQuery, dialect: str, categories: list[int], brands:
     # A scalar subquery with LIMIT, not EXISTS: PostgreSQL would hash an EXISTS in the select
     # list over every matching variant of the catalog instead of looking up 200 products'.
     in_stock = select(literal(1)).where(_variant_filter(query, in_stock=True)).limit(1).scalar_subquery().is_not(None)
-    texts = (Product.name, Product.description) if query.keywords or query.hints else ()  # to count words in
+    # The texts to count words in, and what a name may say without saying too much (closeness.py).
+    texts = (Product.name, Product.description, Product.brand_id, Product.category_id) if _has_words(query) else ()
     stmt = select(Product.id, *texts, Product.price, Product.rating, in_stock.label("in_stock"))
     if query.categories:
         stmt = stmt.where(Product.category_id.in_(categories))
@@ -103,17 +105,24 @@ def _spaced_name():
     return literal(" ") + name + literal(" ")
 
 
-def _scorer(query: ProductQuery):
+def _has_words(query: ProductQuery) -> bool:
+    return bool(query.keywords or query.hints)
+
+
+def _scorer(query: ProductQuery, generic: GenericWords):
     """The sort key of a candidate row: in stock first, then (by relevance) more of the
-    words in the name (twice) and the description, then rating. The keywords are sorted
-    out once per search, not per row: 200 rows a run, several runs a search."""
+    words in the name (twice) and the description, then the name closest to the words
+    asked (``closeness``), then rating. Sorted by name (the product a question names), the
+    name comes first: more of the words in it, then the closest; stock only after them.
+    The keywords are sorted out once per search, not per row: 200 rows a run, several runs a search."""
     if query.sort == "price":
         return lambda row: (not row.in_stock, row.price, -row.rating, row.id)
-    if not (query.keywords or query.hints):
+    if not _has_words(query):
         return lambda row: (not row.in_stock, 0, -row.rating, row.id)  # no words to count
     numbers = [f" {kw} " for kw in query.keywords if is_model_number(kw)]
     words = [kw for kw in query.keywords if not is_model_number(kw)]
     described = (*query.keywords, *query.hints)
+    asked = asked_words(query)
 
     def key(row) -> tuple:
         name, description = row.name.lower(), row.description.lower()
@@ -122,7 +131,10 @@ def _scorer(query: ProductQuery):
             spaced = f" {_SEPARATOR.sub(' ', name)} "
             name_hits += sum(number in spaced for number in numbers)
         desc_hits = sum(kw in description for kw in described)
-        return (not row.in_stock, -(2 * name_hits + desc_hits), -row.rating, row.id)
+        close = closeness(row.name, asked, generic.of(row.brand_id, row.category_id))
+        if query.sort == "name":
+            return (-name_hits, *close, -desc_hits, not row.in_stock, -row.rating, row.id)
+        return (not row.in_stock, -(2 * name_hits + desc_hits), *close, -row.rating, row.id)
 
     return key
 
@@ -139,6 +151,8 @@ class _Scope:
     unknown_words: bool
     # No product of the categories is in the price range (categories are never dropped).
     unpriced: bool
+    # The brand and category words of names, for a search with words to rank names by.
+    generic: GenericWords
 
 
 def _words(query: ProductQuery) -> list[str]:
@@ -154,7 +168,8 @@ def _scope(session: Session, query: ProductQuery) -> _Scope:
     unknown = bool(words) and (any(w in query.absent for w in words)
                                or session.scalar(first_product_with_words(dialect, words, categories)) is None)
     unpriced = _priced(query) and session.scalar(_in_price_range(query, categories)) is None
-    return _Scope(dialect, categories, brands, unknown, unpriced)
+    generic = generic_words(session) if _has_words(query) else GenericWords()
+    return _Scope(dialect, categories, brands, unknown, unpriced, generic)
 
 
 def _priced(query: ProductQuery) -> bool:
@@ -178,7 +193,7 @@ def _run(session: Session, scope: _Scope, query: ProductQuery, limit: int) -> tu
         return ()
     # Candidates are ranked from light rows; only the products shown are loaded whole.
     rows = session.execute(_statement(query, scope.dialect, scope.categories, scope.brands)).all()
-    ids = [row.id for row in sorted(rows, key=_scorer(query))[:limit]]
+    ids = [row.id for row in sorted(rows, key=_scorer(query, scope.generic))[:limit]]
     return tuple(hits_by_id(session, ids, colors=query.colors, sizes=query.sizes))
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.catalog.query import QueryParser
-from bot.catalog.refine import from_state, is_follow_up, refine
+from bot.catalog.refine import cheapest_shown, from_state, is_follow_up, refine
 from bot.catalog.search import SearchResult, search_products
 from bot.catalog.vocabulary import load_vocabulary
 
@@ -45,5 +45,5 @@ def find_products(
     query = parser_for(session).parse(text)
     before = from_state(previous) if previous else None
     if before is not None and is_follow_up(query):
-        query = refine(before, query)
+        query = refine(before, query, cheapest=cheapest_shown(previous))
     return search_products(session, query=query, limit=limit)

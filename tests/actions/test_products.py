@@ -7,6 +7,7 @@ from sqlalchemy import select
 from actions.products import ActionProductAvailability, ActionProductInfo
 from bot.models import Product
 from tests.actions.conftest import make_tracker, responses, run
+from tests.bot.line_products import add_line_classic
 
 
 def _ask(action, text, **slots):
@@ -133,3 +134,27 @@ def test_filters_alone_after_a_search_narrow_that_search(session):
 def test_without_a_search_before_a_bare_colour_still_asks_which_product(session):
     dispatcher, _ = _ask(ActionProductAvailability(), "any in blue?")
     assert responses(dispatcher) == ["utter_which_product"]
+
+
+def test_the_kanken_is_the_kanken_not_an_accessory_of_its_line(session):
+    """Bug: "is the kanken waterproof" answered about the "Kanken Mini Hip Pack"."""
+    classic = add_line_classic(session, "Kanken")
+    dispatcher, slots = _ask(ActionProductInfo(), "is the kanken waterproof")
+    assert dispatcher.messages[0]["name"] == classic.name and slots["current_product"] == classic.id
+
+    dispatcher, slots = _ask(ActionProductAvailability(), "do you have the kanken in pink")
+    message = dispatcher.messages[0]
+    pink = [v for v in classic.variants if v.color == "pink"]
+    assert message["name"] == classic.name and slots["current_product"] == classic.id
+    assert message["response"] == ("utter_in_stock" if sum(v.stock for v in pink) else "utter_out_of_stock")
+
+
+def test_a_search_for_a_line_lists_the_product_named_just_that_line_first(session):
+    from actions.catalog import ActionSearchProducts
+
+    classic = add_line_classic(session, "Kanken")
+    dispatcher = CollectingDispatcher()
+    run(ActionSearchProducts(), dispatcher, make_tracker("kanken", intent="product_search"))
+    cards = dispatcher.messages[0]["custom"]["products"]
+    line = set(session.scalars(select(Product.id).where(Product.name.ilike("%kanken%"))))
+    assert cards[0]["id"] == classic.id and {card["id"] for card in cards} == line

@@ -4,6 +4,7 @@ extra words" excuse for chat, and a true one when a real filter had to go."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -57,3 +58,73 @@ def test_a_real_word_dropped_is_shown_in_the_summary_it_was_dropped_from(session
     else:
         assert reply.startswith("Nothing matches black leather jackets exactly.")
         assert "without the extra words" in reply
+
+
+def _say(text: str, slots: dict | None = None) -> tuple[dict, str, dict]:
+    """The reply to ``text`` in a conversation with ``slots``, rendered, and the slots it sets."""
+    dispatcher = CollectingDispatcher()
+    events = run(ActionSearchProducts(), dispatcher, make_tracker(text, intent="product_search", slots=slots))
+    [message] = dispatcher.messages
+    template = domain()["responses"][message["response"]][0]["text"]
+    return message, template.format(**message), {e["name"]: e["value"] for e in events}
+
+
+def _listed(session, message: dict) -> list[Product]:
+    return [session.get(Product, card["id"]) for card in message["custom"]["products"]]
+
+
+def _stated_cap(reply: str) -> Decimal:
+    """The price cap the reply's header states ("... for red running shoes, under $68.00:")."""
+    caps = re.findall(r"under \$([\d,]+\.\d{2})", reply.splitlines()[0])
+    assert len(caps) == 1, reply
+    return Decimal(caps[0].replace(",", ""))
+
+
+def _running_shoes_up_to(session, cap: Decimal, color: str | None = None) -> set[int]:
+    """The running shoes of the catalog at or under ``cap`` (in ``color``, if given)."""
+    stmt = select(Product.id).join(Category).where(Category.slug == "running-shoes", Product.price <= cap)
+    if color:
+        stmt = stmt.where(exists().where(and_(ProductVariant.product_id == Product.id, ProductVariant.color == color)))
+    return set(session.scalars(stmt))
+
+
+@pytest.mark.parametrize("follow_up", ["anything cheaper?", "those are a bit steep for me - anything cheaper?"])
+def test_cheaper_after_a_list_states_the_lower_cap_it_searched_with(session, follow_up):
+    """Bug: the header kept "under $120" and the same shoes came back, only re-sorted."""
+    first, reply, slots = _say("got any red running shoes under $120?")
+    shown = _listed(session, first)
+    assert shown and _stated_cap(reply) == Decimal("120") and all(p.price <= 120 for p in shown)
+
+    message, reply, _ = _say(follow_up, slots)
+    cap = _stated_cap(reply)
+    assert cap < min(p.price for p in shown)
+    listed = {p.id for p in _listed(session, message)}
+    if _running_shoes_up_to(session, cap, "red"):
+        assert message["response"] == "utter_products_found" and listed <= _running_shoes_up_to(session, cap, "red")
+    elif _running_shoes_up_to(session, cap):
+        assert "without the colour" in reply and listed <= _running_shoes_up_to(session, cap)
+    else:
+        # The shop has no cheaper running shoe: the reply says so, and offers the nearest prices.
+        assert "without the price limit" in reply and listed <= _running_shoes_up_to(session, Decimal("1e9"))
+
+
+def test_cheaper_lists_only_products_cheaper_than_every_one_shown(session):
+    first, _, slots = _say("show me running shoes")
+    shown = _listed(session, first)
+    message, reply, _ = _say("too pricey for me, anything cheaper?", slots)
+    cap = _stated_cap(reply)
+    assert cap < min(p.price for p in shown)
+    expected = _running_shoes_up_to(session, cap)
+    assert expected, "the test shop has running shoes cheaper than the best rated ones"
+    listed = _listed(session, message)
+    assert message["response"] == "utter_products_found" and listed
+    assert {p.id for p in listed} <= expected
+    assert [p.price for p in listed] == sorted(p.price for p in listed)
+
+
+def test_asking_for_the_cheapest_keeps_the_cap_and_sorts_by_price(session):
+    first, _, slots = _say("got any red running shoes under $120?")
+    message, reply, _ = _say("show me the cheapest ones", slots)
+    assert _stated_cap(reply) == Decimal("120")
+    prices = [p.price for p in _listed(session, message)]
+    assert prices == sorted(prices) and min(prices) == min(p.price for p in _listed(session, first))

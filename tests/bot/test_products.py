@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -10,6 +12,7 @@ from bot.catalog.products import (
     resolve_product,
 )
 from bot.models import Product
+from tests.bot.line_products import add_line_classic
 
 
 @pytest.fixture
@@ -88,3 +91,57 @@ def test_sizes_in_stock_are_listed_smallest_first():
     assert details.sizes_in_stock() == ("9.5", "36", "37", "38", "39", "40", "41", "44", "47")
     assert sorted(["XL", "one size", "S", "XXL", "M", "XS", "L"], key=size_order) == \
         ["XS", "S", "M", "L", "XL", "XXL", "one size"]
+
+
+@pytest.mark.parametrize("text", ["kanken", "do you have the kanken in pink", "is the kanken waterproof",
+                                  "how much is the fjallraven kanken?", "is the kanken backpack in stock"])
+def test_a_line_name_means_the_product_named_just_that_line(session, text):
+    """Bug: "kanken" found the "Kanken Mini Hip Pack" (better rated) instead of the Kanken itself."""
+    classic = add_line_classic(session, "Kanken")
+    product_id, _ = find_referenced_product(session, text=text, shown=None, current=None)
+    assert product_id == classic.id, session.get(Product, product_id).name if product_id else None
+
+
+def test_the_extra_words_a_visitor_names_pick_the_longer_name(session):
+    classic = add_line_classic(session, "Kanken")
+    family = session.scalars(select(Product).where(Product.name.ilike("% kanken %"), Product.id != classic.id)).all()
+    # "Kanken No. 2" reads as "number 2" of a list: an ordinal, not a name.
+    named = [p for p in family if referenced_index(p.name) is None]
+    assert named
+    for product in named:
+        words = product.name.removeprefix(product.brand.name).strip()
+        product_id, _ = find_referenced_product(session, text=f"is the {words} waterproof?", shown=None, current=None)
+        assert product_id == product.id, (words, session.get(Product, product_id).name if product_id else None)
+    minis = {p.id for p in family if re.search(r"\bmini\b", p.name, re.I)}
+    assert len(minis) == 1
+    product_id, _ = find_referenced_product(session, text="got the kanken mini in pink?", shown=None, current=None)
+    assert {product_id} == minis
+
+
+def _contained_names(session) -> list[tuple[Product, Product]]:
+    """Seeded products whose name is another product's name with words added
+    ("Vans Old Skool", "Vans Men's Old Skool Canvas Trainers"): (shorter, longer)."""
+    products = session.scalars(select(Product).where(Product.sku.not_like("TEST-%"))).all()
+    words = {p.id: set(re.findall(r"[^\W_]+", p.name.lower())) for p in products}
+    return [(short, long) for short in products for long in products
+            if short.brand_id == long.brand_id and words[short.id] < words[long.id]]
+
+
+def test_across_the_catalog_the_closest_full_name_wins(session):
+    """Every line with variants in the test shop: the shorter name finds the shorter product,
+    the longer name the longer one, whatever their ratings and stock."""
+    pairs = _contained_names(session)
+    assert len(pairs) >= 10
+    wrong, found = [], 0
+    for short, long in pairs:
+        for product in (short, long):
+            words = product.name.removeprefix(product.brand.name).strip()
+            if referenced_index(words) is not None:
+                continue  # "No. 2" is read as an ordinal
+            product_id, _ = find_referenced_product(session, text=f"is the {words} in stock?", shown=None, current=None)
+            # None: no product found by these words at all (a model code such as "WH-CH720N"), not a wrong one.
+            found += product_id is not None
+            if product_id is not None and product_id != product.id:
+                wrong.append((words, session.get(Product, product_id).name))
+    assert not wrong
+    assert found >= 2 * len(pairs) - 4

@@ -62,3 +62,31 @@ def test_a_new_product_starts_a_new_search(session):
     first = find_products(session, text="black hoodies")
     result = find_products(session, text="running shoes", previous=to_state(first.query))
     assert result.query.categories == ("running-shoes",) and result.query.colors == ()
+
+
+@pytest.mark.parametrize("text", ["anything cheaper?", "those are a bit steep for me - anything cheaper?",
+                                  "too expensive tbh"])
+def test_cheaper_caps_the_price_below_the_cheapest_product_shown(session, text):
+    first = find_products(session, text="show me running shoes")
+    cheapest = min(hit.price for hit in first.hits)
+    result = find_products(session, text=text, previous=to_state(first.query, cheapest=cheapest))
+    assert result.query.price_max is not None and result.query.price_max < cheapest
+    assert result.query.categories == ("running-shoes",) and result.query.sort == "price"
+    # The search used that cap: every product listed costs no more, and it is stored for the next follow-up.
+    assert result.hits and not result.relaxed and all(hit.price <= result.query.price_max for hit in result.hits)
+    assert from_state(to_state(result.query)).price_max == result.query.price_max
+
+
+def test_cheaper_never_raises_a_cap_and_a_stated_price_wins(parse):
+    before = parse("jackets between 50 and 150")
+    assert refine(before, parse("anything cheaper?"), cheapest=Decimal("79.99")).price_max == Decimal("79")
+    assert refine(before, parse("anything cheaper?"), cheapest=Decimal("80.00")).price_max == Decimal("79")
+    assert refine(before, parse("anything cheaper?"), cheapest=Decimal("400")).price_max == Decimal("150")
+    assert refine(before, parse("anything cheaper than $60?"), cheapest=Decimal("79.99")).price_max == Decimal("60")
+    # A floor above the new cap would leave nothing to show: it goes.
+    below_floor = refine(before, parse("anything cheaper?"), cheapest=Decimal("50"))
+    assert (below_floor.price_min, below_floor.price_max) == (None, Decimal("49"))
+    # Unknown prices shown (a slot from before this was remembered): only the order changes.
+    assert refine(before, parse("anything cheaper?")).price_max == Decimal("150")
+    # "The cheapest ones" sorts what was asked for; it says nothing about the prices shown.
+    assert refine(before, parse("show me the cheapest ones"), cheapest=Decimal("79.99")).price_max == Decimal("150")
