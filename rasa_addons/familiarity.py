@@ -24,11 +24,22 @@ _ANCHOR = re.compile(r"[\d@]")
 # Shorter words must match exactly: one edit away from a 3-letter word is almost any word.
 FUZZY_MIN_LENGTH = 4
 _SUFFIXES = ("'s", "s", "es", "ing", "ed")
+_REPEAT = re.compile(r"(\w)\1+")  # a letter written twice or more
+_RUN = re.compile(r"(\w)\1{2,}")  # three times or more
 
 
 def words_of(text: str) -> list[str]:
     """The lower-case words of a text, digits and punctuation left out."""
     return [w.lower().replace("\u2019", "'") for w in _WORD.findall(text)]
+
+
+def _squeezed(word: str) -> set[str]:
+    """`word` with each run of a repeated letter cut to two and to one ("hiii": "hii", "hi"),
+    forms of two different letters or more only ("hhhh" is no "hh"); empty when no letter repeats."""
+    if not _REPEAT.search(word):
+        return set()
+    forms = {_RUN.sub(r"\1\1", word), _REPEAT.sub(r"\1", word)} - {word}
+    return {f for f in forms if len(set(f)) >= 2}
 
 
 def _deletes(word: str) -> set[str]:
@@ -57,7 +68,35 @@ class Vocabulary:
         )
 
     def knows(self, word: str) -> bool:
-        """True for a known word, an inflection of one, or a trained word with one typo."""
+        """True for a known word, an inflection of one, a trained word with one typo, a word
+        with letters drawn out ("hiii", "humaaan") or a compound of known words
+        ("versanddauer", "einfuhrzoll"), as German writes and chat runs words together."""
+        return self._knows(word) or any(w in self.trained or len(w) >= 4 and self._knows(w) for w in _squeezed(word)) \
+            or self._compound(word, 2)
+
+    def _exact(self, word: str) -> bool:
+        return word in self.trained or word in self.lexicon
+
+    def _part(self, word: str) -> bool:
+        """A part of a compound: a known word of four letters or more (shorter ones, "pro" or
+        "pet", make random letters look like words: "proident", "glompet"), or such a word with
+        a German linking "s", "n" or "en" ("versand-s-", "größe-n-")."""
+        if len(word) >= 4 and self._exact(word):
+            return True
+        return any(word.endswith(link) and len(word) - len(link) >= 4 and self._exact(word[: -len(link)])
+                   for link in ("s", "n", "en"))
+
+    def _compound(self, word: str, parts: int) -> bool:
+        """`word` is two (or, with `parts` 2, three) known words written together."""
+        if len(word) < 8 or not word.isalpha():
+            return False
+        for cut in range(4, len(word) - 3):
+            head, tail = word[:cut], word[cut:]
+            if self._part(head) and (self._part(tail) or parts > 1 and self._compound(tail, parts - 1)):
+                return True
+        return False
+
+    def _knows(self, word: str) -> bool:
         if word in self.trained or word in self.lexicon:
             return True
         for suffix in _SUFFIXES:

@@ -75,3 +75,27 @@ def test_english_words_come_from_spacys_tables_without_the_web_debris():
     assert len(words) > 50_000
     assert {"umbrella", "tomorrow", "wobble", "the"} <= words
     assert not {"blorp", "qwertyuiop", "fnord", "asdf"} & words
+
+
+@pytest.mark.parametrize("word", ["hiii", "humaaan", "wherrre", "refundd"])
+def test_letters_drawn_out_are_read_as_the_word(word):
+    assert Vocabulary(TRAINED + ["hi", "human"]).knows(word)
+
+
+@pytest.mark.parametrize("word", ["hhhhhhhh", "zzzzzz", "lllllllk"])
+def test_one_letter_held_down_is_no_word(vocabulary, word):
+    assert not vocabulary.knows(word)
+
+
+def test_words_written_together_are_known_when_each_part_is():
+    vocabulary = Vocabulary(["versand", "zoll", "pay", "apple", "größe"], ["dauer", "einfuhr", "tabelle"])
+    for word in ("versanddauer", "einfuhrzoll", "größentabelle", "versandzolldauer"):
+        assert vocabulary.knows(word), word
+    # parts of fewer than four letters do not make a compound: "pro" and "pet" would make words of anything
+    assert not Vocabulary(["pro", "glom"], ["pet", "dent"]).knows("glompet")
+    assert not vocabulary.knows("applepay")
+
+
+@pytest.mark.parametrize("word", ["zibberflonk", "drevolinth", "sdfkjhsdf", "qweqweqwe", "xcvbxcvb"])
+def test_gibberish_does_not_split_into_words(vocabulary, word):
+    assert not vocabulary.knows(word)
