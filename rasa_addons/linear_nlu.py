@@ -32,6 +32,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Pattern, Text
@@ -189,8 +190,15 @@ class _LinearComponent(GraphComponent):
         if len(set(labels)) < 2:
             logger.info("%s: fewer than two labels in the training data; nothing to learn", type(self).__name__)
             return self._resource
-        self._model = TextModel(self._config, self._other_shops(training_data)).fit(texts, labels)
-        extra = self._fit_more(texts, labels)
+        second = _second_model(self._config) if float(self._config["encoder_below"]) > 0 else None
+        # The sentence model trains on the other core meanwhile: libsvm, scikit-learn's solvers and
+        # numpy release the GIL, so the two fits take 25 s together instead of 40 s one after the other.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            more = pool.submit(self._fit_more, texts, labels, second)
+            self._model = TextModel(self._config, self._other_shops(training_data)).fit(texts, labels)
+            extra = more.result()
+        if self._second is not None:
+            assert list(self._second.classes_) == list(self._model.classes_)  # both: the sorted labels
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self._model, directory / MODEL_FILE)
             for name, fitted in extra.items():
@@ -208,16 +216,15 @@ class _LinearComponent(GraphComponent):
                   if found}
         return pattern(keep=brands)
 
-    def _fit_more(self, texts: List[str], labels: List[str]) -> Dict[str, Any]:
-        """Models stored beside the n-gram model, by file name: the sentence model, when asked for."""
-        if float(self._config["encoder_below"]) <= 0:
+    def _fit_more(self, texts: List[str], labels: List[str], second: Optional[Any]) -> Dict[str, Any]:
+        """Models stored beside the n-gram model, by file name: `second`, the unfitted sentence model
+        (built before, so a wrong encoder_model fails before anything is embedded), when asked for."""
+        if second is None:
             return {}
         from rasa_addons.sentence_encoder import encode_cached, shared_encoder
 
-        second = _second_model(self._config)  # a wrong encoder_model fails before the embedding
         cache = self._config.get("encoder_cache")
         second.fit(encode_cached(shared_encoder(), texts, Path(cache) if cache else None), labels)
-        assert list(second.classes_) == list(self._model.classes_)  # both: the sorted labels
         self._second = second
         return {SENTENCE_MODEL_FILE: second}
 
