@@ -97,7 +97,7 @@ class Vocabulary:
         return False
 
     def _knows(self, word: str) -> bool:
-        if word in self.trained or word in self.lexicon:
+        if self._exact(word):
             return True
         for suffix in _SUFFIXES:
             stem = word[: -len(suffix)]

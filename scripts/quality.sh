@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # NLU quality: the held-out test sets (never trained on) and 5-fold cross-validation.
 # tests/nlu/ guided earlier rounds of training data; tests/nlu_blind/ (2026-12-02), tests/nlu_blind2/,
-# tests/nlu_blind3/ (2026-12-04), tests/nlu_blind4/, tests/nlu_blind5/ and tests/nlu_blind6/ (2026-12-05)
-# were written without seeing data/nlu/ or any model error, so they are the unbiased figures;
+# tests/nlu_blind3/ (2026-12-04), tests/nlu_blind4/ ... tests/nlu_blind7/ (2026-12-05) were written
+# without seeing data/nlu/ or any model error, so they are the unbiased figures;
 # tests/nlu_blind_de/ (2026-12-04) is the German one, written before any German model was tested.
 # The fallback rates come from the whole model (rasa test nlu scores as if there
 # were no fallback). Usage: bash scripts/quality.sh [--no-cv]

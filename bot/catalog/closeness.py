@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.catalog.keywords import FILLER
 from bot.catalog.query import ProductQuery
-from bot.catalog.terms import WORD
+from bot.catalog.terms import WORD, words_of
 from bot.models import Brand, Category
 
 
@@ -29,7 +29,7 @@ def _stem(word: str) -> str:
 
 
 def _stems(texts: Iterable[str]) -> frozenset[str]:
-    return frozenset(_stem(w) for w in WORD.findall(" ".join(texts).lower()))
+    return frozenset(_stem(w) for w in words_of(texts))
 
 
 _ANY_PRODUCT = _stems(FILLER)  # "Men's", "Unisex", "New"
