@@ -105,6 +105,9 @@ def _spaced_name():
     return literal(" ") + name + literal(" ")
 
 
+_NO_NAME = (0, 0, 0)  # the closeness of a name with none of the words asked: no order among them
+
+
 def _has_words(query: ProductQuery) -> bool:
     return bool(query.keywords or query.hints)
 
@@ -134,7 +137,11 @@ def _scorer(query: ProductQuery, generic: GenericWords):
         close = closeness(row.name, asked, generic.of(row.brand_id, row.category_id))
         if query.sort == "name":
             return (-name_hits, *close, -desc_hits, not row.in_stock, -row.rating, row.id)
-        return (not row.in_stock, -(2 * name_hits + desc_hits), *close, -row.rating, row.id)
+        # In a list, closeness only ranks names that have some of the visitor's words ("kanken"):
+        # for "a warm winter jacket" no name says "warm", and the shortest names would win over
+        # the best-rated matches.
+        return (not row.in_stock, -(2 * name_hits + desc_hits), *(close if name_hits else _NO_NAME), -row.rating,
+                row.id)
 
     return key
 
